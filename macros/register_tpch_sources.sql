@@ -1,0 +1,31 @@
+{#- Registers every table of the `tpch` source as an external Parquet table over its folder of raw
+    files (no copy), with the column types declared in the source YAML. Idempotent: creates what is
+    missing, points existing tables at the configured scale, refreshes their file listing, and fails
+    with the command to run when a table has no data. Runs as on-run-start. -#}
+{% macro register_tpch_sources() %}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set dataset = tpch_dataset_location() -%}
+    {%- set sources = graph.sources.values() | selectattr('source_name', 'equalto', 'tpch') | list -%}
+    {%- set scale = tpch_scale_label() -%}
+    {% do run_query('create schema if not exists ' ~ sources[0].schema) %}
+    {%- for source in sources -%}
+        {%- set table = source.schema ~ '.' ~ source.identifier -%}
+        {%- set location = quote_spark_string(dataset ~ '/' ~ source.identifier) -%}
+        {%- set columns = [] -%}
+        {%- for column in source.columns.values() -%}
+            {%- do columns.append(column.name ~ ' ' ~ column.data_type) -%}
+        {%- endfor -%}
+        {% do run_query(
+            'create table if not exists ' ~ table ~ ' (' ~ columns | join(', ') ~ ')'
+            ~ ' using parquet location ' ~ location) %}
+        {% do run_query('alter table ' ~ table ~ ' set location ' ~ location) %}
+        {% do run_query('refresh table ' ~ table) %}
+        {%- set row_count = run_query('select count(*) from ' ~ table).columns[0].values()[0] -%}
+        {%- if row_count == 0 -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw TPC-H table '" ~ source.identifier ~ "' has no Parquet file in "
+                ~ dataset ~ '/' ~ source.identifier ~ "/. Generate the data with `make data SCALE="
+                ~ scale ~ "` (or `lakehouse data --scale " ~ scale ~ "`).") }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}

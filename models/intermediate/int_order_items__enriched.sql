@@ -1,0 +1,84 @@
+with
+
+line_items as (
+    select * from {{ ref('stg_tpch__line_items') }}
+),
+
+orders as (
+    select * from {{ ref('stg_tpch__orders') }}
+),
+
+part_suppliers as (
+    select * from {{ ref('stg_tpch__part_suppliers') }}
+),
+
+ship_modes as (
+    select * from {{ ref('ship_modes') }}
+),
+
+-- Left joins throughout: a line item with no matching order or offer is kept (and caught by the
+-- relationships tests), never dropped.
+joined as (
+    select
+        line_items.order_key,
+        line_items.line_number,
+        orders.customer_key,
+        line_items.part_key,
+        line_items.supplier_key,
+        orders.order_date,
+        line_items.ship_date,
+        line_items.commit_date,
+        line_items.receipt_date,
+        line_items.ship_mode,
+        line_items.return_flag,
+        line_items.line_status,
+        line_items.quantity,
+        line_items.extended_price,
+        line_items.discount_rate,
+        line_items.tax_rate,
+        part_suppliers.supply_cost as unit_supply_cost,
+        ship_modes.sla_days as carrier_sla_days
+    from line_items
+    left join orders
+        on line_items.order_key = orders.order_key
+    left join part_suppliers
+        on
+            line_items.part_key = part_suppliers.part_key
+            and line_items.supplier_key = part_suppliers.supplier_key
+    left join ship_modes
+        on line_items.ship_mode = ship_modes.ship_mode
+),
+
+final as (
+    select
+        order_key,
+        line_number,
+        customer_key,
+        part_key,
+        supplier_key,
+        order_date,
+        cast(trunc(order_date, 'MM') as date) as order_month,
+        ship_date,
+        commit_date,
+        receipt_date,
+        ship_mode,
+        return_flag,
+        line_status,
+        quantity,
+        discount_rate,
+        tax_rate,
+        cast(extended_price as decimal(18, 4)) as gross_revenue,
+        cast(extended_price * (1 - discount_rate) as decimal(18, 4)) as net_revenue,
+        cast(quantity * unit_supply_cost as decimal(18, 4)) as supply_cost,
+        cast(
+            extended_price * (1 - discount_rate) - quantity * unit_supply_cost as decimal(18, 4)
+        ) as gross_margin,
+        datediff(ship_date, order_date) as ship_delay_days,
+        datediff(receipt_date, commit_date) as commit_delay_days,
+        datediff(receipt_date, ship_date) as transit_days,
+        receipt_date > commit_date as is_late,
+        datediff(receipt_date, ship_date) <= carrier_sla_days as is_within_carrier_sla
+    from joined
+)
+
+select * from final

@@ -1,0 +1,17 @@
+with
+
+source as (
+    select * from {{ source('tpch', 'partsupp') }}
+),
+
+renamed as (
+    select
+        ps_partkey as part_key,
+        ps_suppkey as supplier_key,
+        ps_availqty as available_quantity,
+        ps_supplycost as supply_cost,
+        trim(ps_comment) as part_supplier_comment
+    from source
+)
+
+select * from renamed

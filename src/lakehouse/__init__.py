@@ -1,0 +1,1 @@
+"""Tooling for the TPC-H lakehouse dbt project: raw data generation and the command line."""

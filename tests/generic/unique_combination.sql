@@ -1,0 +1,11 @@
+{#- Fails for every combination of the given columns that occurs on more than one row. -#}
+{% test unique_combination(model, columns) %}
+
+select
+    {{ columns | join(',\n    ') }},
+    count(*) as occurrences
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+
+{% endtest %}
