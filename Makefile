@@ -10,6 +10,8 @@ export TPCH_SCALE := $(SCALE)
 export TPCH_DATA_DIR ?= $(CURDIR)/data/tpch
 export LAKEHOUSE_WAREHOUSE_DIR ?= $(CURDIR)/warehouse
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
+export LAKEHOUSE_CONF_DIR := $(CURDIR)/conf
+export SPARK_LOCAL_IP ?= 127.0.0.1
 export PATH := $(BIN):$(PATH)
 
 .PHONY: help venv data build test clean
