@@ -1,0 +1,121 @@
+"""Fixtures for the end-to-end suite: an isolated copy of the raw data and warehouse per scenario,
+dbt run as users run it (a subprocess, the embedded Spark target), and DuckDB reading the same
+Parquet files as an independent oracle."""
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lakehouse import tpch_data
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SCALE = 0.01
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Lakehouse:
+    """One isolated lakehouse: its raw data folder, Spark warehouse and dbt output."""
+
+    root: Path
+    data_dir: Path
+    scale: float = SCALE
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.root / "warehouse"
+
+    @property
+    def dataset_dir(self) -> Path:
+        return tpch_data.dataset_dir(self.data_dir, self.scale)
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+            "TPCH_SCALE": tpch_data.scale_label(self.scale),
+            "TPCH_DATA_DIR": str(self.data_dir),
+            "LAKEHOUSE_WAREHOUSE_DIR": str(self.warehouse_dir),
+            "LAKEHOUSE_CONF_DIR": str(PROJECT_DIR / "conf"),
+            "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"),
+            "DBT_TARGET_PATH": str(self.root / "target"),
+            "DBT_LOG_PATH": str(self.root / "logs"),
+            "SPARK_LOCAL_IP": "127.0.0.1",
+            "DBT_USE_COLORS": "false",
+            **self.extra_env,
+        }
+
+    def dbt(self, *args: str, expect_success: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run a dbt command from the project folder; fail the test with dbt's output if the
+        outcome is not the expected one."""
+        result = subprocess.run(
+            [str(BIN / "dbt"), *args],
+            cwd=PROJECT_DIR,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if (result.returncode == 0) != expect_success:
+            pytest.fail(
+                f"dbt {' '.join(args)} exited {result.returncode}, expected "
+                f"{'success' if expect_success else 'failure'}:\n{result.stdout[-6000:]}"
+                f"\n{result.stderr[-3000:]}"
+            )
+        return result
+
+    def table_glob(self, schema: str, table: str) -> str:
+        return f"{self.warehouse_dir}/spark-warehouse/{schema}.db/{table}/**/*.parquet"
+
+    def mart(self, table: str) -> str:
+        """A DuckDB table expression over the Parquet files of a mart built by Spark."""
+        return f"read_parquet('{self.table_glob('analytics_marts', table)}', hive_partitioning = true)"
+
+    def raw(self, table: str) -> str:
+        """A DuckDB table expression over the raw Parquet files of a TPC-H table."""
+        return f"read_parquet('{self.dataset_dir}/{table}/*.parquet')"
+
+    def query(self, sql: str) -> list[tuple]:
+        return duckdb.sql(sql).fetchall()
+
+
+@pytest.fixture(scope="session")
+def raw_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """TPC-H at SF 0.01, generated once for the whole session by the project's own command."""
+    data_dir = tmp_path_factory.mktemp("raw") / "tpch"
+    subprocess.run(
+        [str(BIN / "lakehouse"), "data", "--scale", str(SCALE), "--data-dir", str(data_dir)],
+        check=True,
+    )
+    return data_dir
+
+
+@pytest.fixture
+def fresh_lakehouse(tmp_path: Path, raw_data: Path) -> Lakehouse:
+    """An empty warehouse over a private copy of the raw data, which the test may change."""
+    data_dir = tmp_path / "tpch"
+    shutil.copytree(raw_data, data_dir)
+    return Lakehouse(root=tmp_path, data_dir=data_dir)
+
+
+@pytest.fixture(scope="module")
+def built_lakehouse(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Lakehouse:
+    """A lakehouse built from a clean warehouse with `dbt build` (all models and tests)."""
+    lakehouse = Lakehouse(root=tmp_path_factory.mktemp("built"), data_dir=raw_data)
+    lakehouse.dbt("build")
+    return lakehouse
+
+
+def fingerprint(lakehouse: Lakehouse, tables: list[str]) -> dict[str, tuple]:
+    """Row count and an order-independent checksum of every row, per mart table."""
+    return {
+        table: lakehouse.query(f"select count(*), sum(hash(t)) from {lakehouse.mart(table)} t")[0]
+        for table in tables
+    }

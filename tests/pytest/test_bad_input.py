@@ -1,0 +1,116 @@
+"""Bad input is reported clearly and loses no row: missing raw files, an invalid scale factor, and
+raw rows that break the rules."""
+
+import re
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from conftest import BIN, Lakehouse
+
+
+def test_missing_table_file_names_the_file_and_the_command(fresh_lakehouse: Lakehouse) -> None:
+    lh = fresh_lakehouse
+    for file in (lh.dataset_dir / "lineitem").glob("*.parquet"):
+        file.unlink()
+    result = lh.dbt("build", "--select", "stg_tpch__regions", expect_success=False)
+    assert f"Raw TPC-H table 'lineitem' has no Parquet file in {lh.dataset_dir}/lineitem/" in result.stdout
+    assert "make data SCALE=0.01" in result.stdout
+
+
+def test_no_raw_data_at_all_names_the_command(tmp_path: Path) -> None:
+    lh = Lakehouse(root=tmp_path, data_dir=tmp_path / "empty", scale=1)
+    result = lh.dbt("build", "--select", "stg_tpch__regions", expect_success=False)
+    assert "has no Parquet file in" in result.stdout
+    assert "make data SCALE=1" in result.stdout
+
+
+def test_invalid_scale_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    for scale in ["abc", "0", "-1", "1e9", "nan"]:
+        result = subprocess.run(
+            [str(BIN / "lakehouse"), "data", "--scale", scale, "--data-dir", str(tmp_path / "d")],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 2, scale
+        assert f"invalid scale factor '{scale}'" in result.stderr
+        assert not (tmp_path / "d").exists()
+
+
+def test_invalid_scale_in_dbt_fails_before_any_table_is_created(tmp_path: Path) -> None:
+    lh = Lakehouse(root=tmp_path, data_dir=tmp_path / "tpch", extra_env={"TPCH_SCALE": "0.01'; drop"})
+    result = lh.dbt("build", expect_success=False)
+    assert "Invalid TPC-H scale factor '0.01'; drop'" in result.stdout
+    tables = list((lh.warehouse_dir / "spark-warehouse").glob("*.db/*"))
+    assert tables == []
+
+
+def nullable(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([column.with_nullable(True) for column in schema])
+
+
+def write_faulty_rows(lh: Lakehouse) -> None:
+    """Hand-made rows that break the rules, added beside the generated files."""
+    lineitem = pq.read_table(next((lh.dataset_dir / "lineitem").glob("*.parquet")))
+    good = lineitem.slice(0, 1).to_pylist()[0]
+    order_date = duckdb.sql(
+        f"select o_orderdate from {lh.raw('orders')} where o_orderkey = {good['l_orderkey']}"
+    ).fetchall()[0][0]
+    null_key = {**good, "l_orderkey": None, "l_linenumber": 100}
+    negative_quantity = {**good, "l_linenumber": 101, "l_quantity": -good["l_quantity"]}
+    ships_before_order = {
+        **good,
+        "l_linenumber": 102,
+        "l_shipdate": order_date - timedelta(days=10),
+        "l_receiptdate": order_date - timedelta(days=5),
+    }
+    rows = [null_key, negative_quantity, ships_before_order]
+    pq.write_table(
+        pa.Table.from_pylist(rows, schema=nullable(lineitem.schema)),
+        lh.dataset_dir / "lineitem" / "lineitem.faulty.parquet",
+    )
+    customer = pq.read_table(next((lh.dataset_dir / "customer").glob("*.parquet")))
+    unknown_nation = {**customer.slice(0, 1).to_pylist()[0], "c_custkey": 999_999, "c_nationkey": 99}
+    pq.write_table(
+        pa.Table.from_pylist([unknown_nation], schema=nullable(customer.schema)),
+        lh.dataset_dir / "customer" / "customer.faulty.parquet",
+    )
+
+
+def failed_tests(dbt_output: str) -> set[str]:
+    return set(re.findall(r"FAIL \d+ (\S+)", dbt_output))
+
+
+def test_rows_breaking_the_rules_are_caught_and_kept(fresh_lakehouse: Lakehouse) -> None:
+    lh = fresh_lakehouse
+    write_faulty_rows(lh)
+    lh.dbt("build", "--exclude", "test_type:data")
+    result = lh.dbt("test", expect_success=False)
+
+    failed = failed_tests(result.stdout)
+    expected_failures = {
+        # null key
+        "source_not_null_tpch_lineitem_l_orderkey",
+        "not_null_stg_tpch__line_items_order_key",
+        # negative quantity
+        "expression_is_true_stg_tpch__line_items_quantity__quantity_0",
+        # ship date before order date
+        "int_order_items__enriched_ships_on_or_after_order_date",
+        # unknown nation
+        "source_relationships_tpch_customer_c_nationkey__n_nationkey__source_tpch_nation_",
+        "relationships_stg_tpch__customers_nation_key__nation_key__ref_stg_tpch__nations_",
+    }
+    assert expected_failures <= failed, f"not reported: {expected_failures - failed}"
+    # Each failure is readable: the test's name and how many rows broke the rule.
+    assert "Failure in test expression_is_true_stg_tpch__line_items_quantity__quantity_0" in result.stdout
+    assert "Got 1 result, configured to fail if != 0" in result.stdout
+
+    # Nothing was dropped on the way: the faulty rows reached the marts, where the tests flag them.
+    for mart, raw in [("fct_order_items", "lineitem"), ("dim_customer", "customer")]:
+        (raw_rows,) = lh.query(f"select count(*) from {lh.raw(raw)}")[0]
+        (mart_rows,) = lh.query(f"select count(*) from {lh.mart(mart)}")[0]
+        assert mart_rows == raw_rows, mart
