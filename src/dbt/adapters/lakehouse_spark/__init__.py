@@ -1,0 +1,17 @@
+"""dbt adapter plugin `lakehouse_spark`: dbt-spark, unchanged, plus what this project adds on top
+(errors that say how to reach the server). Profiles use `type: lakehouse_spark`."""
+
+from dbt.adapters.base import AdapterPlugin
+
+from dbt.adapters.lakehouse_spark.connections import LakehouseSparkCredentials
+from dbt.adapters.lakehouse_spark.impl import LakehouseSparkAdapter
+from dbt.include import lakehouse_spark
+
+Plugin = AdapterPlugin(
+    adapter=LakehouseSparkAdapter,  # type: ignore[arg-type]
+    credentials=LakehouseSparkCredentials,
+    include_path=lakehouse_spark.PACKAGE_PATH,
+    # dbt-spark's macros and materializations come along: dispatch looks for lakehouse_spark__,
+    # then spark__, then default__ implementations.
+    dependencies=["spark"],
+)
