@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lakehouse import paths, tpch_data
+from lakehouse import cluster, paths, server, tpch_data
 
 
 def _data(args: argparse.Namespace) -> int:
@@ -16,6 +16,45 @@ def _data(args: argparse.Namespace) -> int:
     directory = tpch_data.generate(args.data_dir, scale)
     print(f"TPC-H scale factor {tpch_data.scale_label(scale)} is in {directory}")
     return 0
+
+
+def _server(args: argparse.Namespace) -> int:
+    settings = server.ServerSettings.from_env(master=args.master)
+    if args.action == "start" and args.foreground:
+        server.run_foreground(settings)
+    if args.action == "start":
+        try:
+            print(server.start(settings, timeout=args.timeout))
+        except server.ServerError as error:
+            print(f"lakehouse server: {error}", file=sys.stderr)
+            return 1
+        return 0
+    if args.action == "stop":
+        print(server.stop())
+        return 0
+    if args.action == "logs":
+        print(server.daemon().log_tail(args.lines))
+        return 0
+    answering, message = server.status(settings)
+    print(message)
+    return 0 if answering else 3
+
+
+def _cluster(args: argparse.Namespace) -> int:
+    settings = cluster.ClusterSettings.from_env()
+    if args.action == "run-master":
+        cluster.run_master_foreground(settings)
+    if args.action == "run-worker":
+        cluster.run_worker_foreground(settings, args.master or settings.master_url)
+    if args.action == "start":
+        print(cluster.start(settings, workers=args.workers))
+        return 0
+    if args.action == "stop":
+        print(cluster.stop())
+        return 0
+    up, message = cluster.status(settings)
+    print(message)
+    return 0 if up else 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +82,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="root folder of the raw data (default: $TPCH_DATA_DIR or data/tpch in the project)",
     )
     data.set_defaults(handler=_data)
+
+    serve = commands.add_parser(
+        "server",
+        help="start, stop or check the Spark Thrift server (HiveServer2 + Spark Connect)",
+        description="Run the Spark Thrift server (port LAKEHOUSE_THRIFT_PORT, default 10000) with "
+        "Spark Connect (LAKEHOUSE_CONNECT_PORT, default 15002) in one application, bound to "
+        "LAKEHOUSE_THRIFT_HOST (default 127.0.0.1). The catalog is Derby under the server "
+        "warehouse, or PostgreSQL when LAKEHOUSE_METASTORE_URL is set. Pid file and log are in "
+        ".lakehouse/ (LAKEHOUSE_RUN_DIR).",
+    )
+    serve.add_argument("action", choices=["start", "stop", "status", "logs"])
+    serve.add_argument(
+        "--master",
+        help="Spark master: local[N] (default $SPARK_MASTER or local[2]) or spark://host:port",
+    )
+    serve.add_argument(
+        "--foreground", action="store_true", help="with start: run in this process (containers)"
+    )
+    serve.add_argument(
+        "--timeout", type=float, default=240, help="with start: seconds to wait for `select 1`"
+    )
+    serve.add_argument("--lines", type=int, default=60, help="with logs: how many lines")
+    serve.set_defaults(handler=_server)
+
+    standalone = commands.add_parser(
+        "cluster",
+        help="start, stop or check a Spark standalone master and workers on this machine",
+        description="Run a Spark standalone master (LAKEHOUSE_MASTER_HOST:LAKEHOUSE_MASTER_PORT, "
+        "default 127.0.0.1:7077) and workers in the background. Point the Thrift server at it "
+        "with SPARK_MASTER=spark://127.0.0.1:7077.",
+    )
+    standalone.add_argument(
+        "action",
+        choices=["start", "stop", "status", "run-master", "run-worker"],
+        help="start/stop/status: master and workers in the background; run-master, run-worker: "
+        "one daemon in the foreground (a container's main process)",
+    )
+    standalone.add_argument("--workers", type=int, default=2, help="with start: number of workers")
+    standalone.add_argument("--master", help="with run-worker: master URL (spark://host:port)")
+    standalone.set_defaults(handler=_cluster)
     return parser
 
 

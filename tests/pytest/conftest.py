@@ -17,6 +17,17 @@ from lakehouse import tpch_data
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCALE = 0.01
 BIN = Path(sys.executable).parent
+MARTS = [
+    "dim_customer",
+    "dim_supplier",
+    "dim_part",
+    "dim_date",
+    "fct_orders",
+    "fct_order_items",
+    "revenue_by_nation_month",
+    "supplier_delivery_performance",
+    "customer_lifetime_value",
+]
 
 
 @dataclass
@@ -76,7 +87,9 @@ class Lakehouse:
 
     def mart(self, table: str) -> str:
         """A DuckDB table expression over the Parquet files of a mart built by Spark."""
-        return f"read_parquet('{self.table_glob('analytics_marts', table)}', hive_partitioning = true)"
+        return (
+            f"read_parquet('{self.table_glob('analytics_marts', table)}', hive_partitioning = true)"
+        )
 
     def raw(self, table: str) -> str:
         """A DuckDB table expression over the raw Parquet files of a TPC-H table."""
@@ -105,7 +118,7 @@ def fresh_lakehouse(tmp_path: Path, raw_data: Path) -> Lakehouse:
     return Lakehouse(root=tmp_path, data_dir=data_dir)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built_lakehouse(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Lakehouse:
     """A lakehouse built from a clean warehouse with `dbt build` (all models and tests)."""
     lakehouse = Lakehouse(root=tmp_path_factory.mktemp("built"), data_dir=raw_data)

@@ -9,7 +9,6 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-
 from conftest import BIN, Lakehouse
 
 
@@ -18,7 +17,10 @@ def test_missing_table_file_names_the_file_and_the_command(fresh_lakehouse: Lake
     for file in (lh.dataset_dir / "lineitem").glob("*.parquet"):
         file.unlink()
     result = lh.dbt("build", "--select", "stg_tpch__regions", expect_success=False)
-    assert f"Raw TPC-H table 'lineitem' has no Parquet file in {lh.dataset_dir}/lineitem/" in result.stdout
+    assert (
+        f"Raw TPC-H table 'lineitem' has no Parquet file in {lh.dataset_dir}/lineitem/"
+        in result.stdout
+    )
     assert "make data SCALE=0.01" in result.stdout
 
 
@@ -42,7 +44,9 @@ def test_invalid_scale_is_refused_before_anything_is_written(tmp_path: Path) -> 
 
 
 def test_invalid_scale_in_dbt_fails_before_any_table_is_created(tmp_path: Path) -> None:
-    lh = Lakehouse(root=tmp_path, data_dir=tmp_path / "tpch", extra_env={"TPCH_SCALE": "0.01'; drop"})
+    lh = Lakehouse(
+        root=tmp_path, data_dir=tmp_path / "tpch", extra_env={"TPCH_SCALE": "0.01'; drop"}
+    )
     result = lh.dbt("build", expect_success=False)
     assert "Invalid TPC-H scale factor '0.01'; drop'" in result.stdout
     tables = list((lh.warehouse_dir / "spark-warehouse").glob("*.db/*"))
@@ -74,7 +78,11 @@ def write_faulty_rows(lh: Lakehouse) -> None:
         lh.dataset_dir / "lineitem" / "lineitem.faulty.parquet",
     )
     customer = pq.read_table(next((lh.dataset_dir / "customer").glob("*.parquet")))
-    unknown_nation = {**customer.slice(0, 1).to_pylist()[0], "c_custkey": 999_999, "c_nationkey": 99}
+    unknown_nation = {
+        **customer.slice(0, 1).to_pylist()[0],
+        "c_custkey": 999_999,
+        "c_nationkey": 99,
+    }
     pq.write_table(
         pa.Table.from_pylist([unknown_nation], schema=nullable(customer.schema)),
         lh.dataset_dir / "customer" / "customer.faulty.parquet",
@@ -106,7 +114,10 @@ def test_rows_breaking_the_rules_are_caught_and_kept(fresh_lakehouse: Lakehouse)
     }
     assert expected_failures <= failed, f"not reported: {expected_failures - failed}"
     # Each failure is readable: the test's name and how many rows broke the rule.
-    assert "Failure in test expression_is_true_stg_tpch__line_items_quantity__quantity_0" in result.stdout
+    assert (
+        "Failure in test expression_is_true_stg_tpch__line_items_quantity__quantity_0"
+        in result.stdout
+    )
     assert "Got 1 result, configured to fail if != 0" in result.stdout
 
     # Nothing was dropped on the way: the faulty rows reached the marts, where the tests flag them.

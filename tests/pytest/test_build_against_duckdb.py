@@ -3,19 +3,7 @@ the raw Parquet files; then built again to show the build is idempotent."""
 
 from decimal import Decimal
 
-from conftest import Lakehouse, fingerprint
-
-MARTS = [
-    "dim_customer",
-    "dim_supplier",
-    "dim_part",
-    "dim_date",
-    "fct_orders",
-    "fct_order_items",
-    "revenue_by_nation_month",
-    "supplier_delivery_performance",
-    "customer_lifetime_value",
-]
+from conftest import MARTS, Lakehouse, fingerprint
 
 
 def assert_same_rows(actual: list[tuple], expected: list[tuple]) -> None:
@@ -57,19 +45,19 @@ def test_revenue_by_nation_month_matches_duckdb(built_lakehouse: Lakehouse) -> N
             count(*),
             sum(l.l_extendedprice * (1 - l.l_discount)),
             sum(l.l_extendedprice * (1 - l.l_discount) - l.l_quantity * ps.ps_supplycost)
-        from {lh.raw('lineitem')} l
-        join {lh.raw('orders')} o on l.l_orderkey = o.o_orderkey
-        join {lh.raw('customer')} c on o.o_custkey = c.c_custkey
-        join {lh.raw('nation')} n on c.c_nationkey = n.n_nationkey
-        join {lh.raw('region')} r on n.n_regionkey = r.r_regionkey
-        join {lh.raw('partsupp')} ps
+        from {lh.raw("lineitem")} l
+        join {lh.raw("orders")} o on l.l_orderkey = o.o_orderkey
+        join {lh.raw("customer")} c on o.o_custkey = c.c_custkey
+        join {lh.raw("nation")} n on c.c_nationkey = n.n_nationkey
+        join {lh.raw("region")} r on n.n_regionkey = r.r_regionkey
+        join {lh.raw("partsupp")} ps
             on l.l_partkey = ps.ps_partkey and l.l_suppkey = ps.ps_suppkey
         group by all
     """)
     actual = lh.query(f"""
         select order_month, nation_key, nation_name, region_name, order_count, line_item_count,
                net_revenue, gross_margin
-        from {lh.mart('revenue_by_nation_month')}
+        from {lh.mart("revenue_by_nation_month")}
     """)
     assert len(expected) > 1000
     assert_same_rows(actual, expected)
@@ -84,13 +72,13 @@ def test_order_totals_match_duckdb(built_lakehouse: Lakehouse) -> None:
             count(l.l_orderkey),
             coalesce(sum(l.l_extendedprice * (1 - l.l_discount)), 0),
             count(*) filter (where l.l_receiptdate > l.l_commitdate)
-        from {lh.raw('orders')} o
-        left join {lh.raw('lineitem')} l on l.l_orderkey = o.o_orderkey
+        from {lh.raw("orders")} o
+        left join {lh.raw("lineitem")} l on l.l_orderkey = o.o_orderkey
         group by all
     """)
     actual = lh.query(f"""
         select order_key, customer_key, line_item_count, net_revenue, late_line_item_count
-        from {lh.mart('fct_orders')}
+        from {lh.mart("fct_orders")}
     """)
     assert_same_rows(actual, expected)
 
@@ -100,7 +88,7 @@ def test_customer_lifetime_value_matches_duckdb(built_lakehouse: Lakehouse) -> N
     expected = lh.query(f"""
         with revenue as (
             select l_orderkey, sum(l_extendedprice * (1 - l_discount)) as net_revenue
-            from {lh.raw('lineitem')} group by l_orderkey
+            from {lh.raw("lineitem")} group by l_orderkey
         )
         select
             c.c_custkey,
@@ -108,14 +96,14 @@ def test_customer_lifetime_value_matches_duckdb(built_lakehouse: Lakehouse) -> N
             coalesce(sum(revenue.net_revenue), 0),
             min(o.o_orderdate),
             max(o.o_orderdate)
-        from {lh.raw('customer')} c
-        left join {lh.raw('orders')} o on o.o_custkey = c.c_custkey
+        from {lh.raw("customer")} c
+        left join {lh.raw("orders")} o on o.o_custkey = c.c_custkey
         left join revenue on revenue.l_orderkey = o.o_orderkey
         group by all
     """)
     actual = lh.query(f"""
         select customer_key, order_count, lifetime_net_revenue, first_order_date, last_order_date
-        from {lh.mart('customer_lifetime_value')}
+        from {lh.mart("customer_lifetime_value")}
     """)
     assert_same_rows(actual, expected)
     customers_without_orders = [row for row in expected if row[1] == 0]
@@ -132,13 +120,13 @@ def test_supplier_late_deliveries_match_duckdb(built_lakehouse: Lakehouse) -> No
             round(
                 count(*) filter (where l.l_receiptdate > l.l_commitdate) / count(l.l_orderkey), 4
             )
-        from {lh.raw('supplier')} s
-        left join {lh.raw('lineitem')} l on l.l_suppkey = s.s_suppkey
+        from {lh.raw("supplier")} s
+        left join {lh.raw("lineitem")} l on l.l_suppkey = s.s_suppkey
         group by all
     """)
     actual = lh.query(f"""
         select supplier_key, line_item_count, late_line_item_count, cast(late_rate as double)
-        from {lh.mart('supplier_delivery_performance')}
+        from {lh.mart("supplier_delivery_performance")}
     """)
     assert_same_rows(actual, expected)
 

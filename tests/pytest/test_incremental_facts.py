@@ -4,7 +4,6 @@ files untouched, and the totals still match DuckDB over all the raw data."""
 from pathlib import Path
 
 import duckdb
-
 from conftest import Lakehouse
 
 FACTS = ["fct_order_items", "fct_orders"]
@@ -73,11 +72,11 @@ def test_incremental_run_adds_only_new_months(fresh_lakehouse: Lakehouse) -> Non
     expected = lh.query(f"""
         select count(*), sum(l_extendedprice * (1 - l_discount)),
                count(*) filter (where l_orderkey > {KEY_OFFSET})
-        from {lh.raw('lineitem')}
+        from {lh.raw("lineitem")}
     """)[0]
     actual = lh.query(f"""
         select count(*), sum(net_revenue), count(*) filter (where order_key > {KEY_OFFSET})
-        from {lh.mart('fct_order_items')}
+        from {lh.mart("fct_order_items")}
     """)[0]
     assert expected[2] > 0
     assert actual == expected

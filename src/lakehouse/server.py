@@ -1,0 +1,186 @@
+"""The Spark Thrift server: one Spark application answering HiveServer2 (Thrift, port 10000) and
+Spark Connect (port 15002) against one Hive catalog, started from the pinned pyspark."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from lakehouse import paths
+from lakehouse.processes import Daemon, port_open, wait_until
+from lakehouse.spark_home import spark_env, spark_script
+
+THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
+POSTGRES_JDBC_JAR = "/usr/share/java/postgresql.jar"
+
+
+class ServerError(RuntimeError):
+    """The server could not be started or reached; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Where the server listens, what it runs on and where it keeps its catalog and tables."""
+
+    host: str
+    driver_host: str
+    thrift_port: int
+    connect_port: int
+    master: str
+    warehouse_dir: Path
+    metastore_url: str | None
+    metastore_user: str
+    metastore_password: str
+    driver_memory: str
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "ServerSettings":
+        env = os.environ.get
+        settings = {
+            "host": env("LAKEHOUSE_THRIFT_HOST", "127.0.0.1"),
+            # Address executors reach the driver at; differs from the bind address in containers.
+            "driver_host": env("LAKEHOUSE_DRIVER_HOST", env("LAKEHOUSE_THRIFT_HOST", "127.0.0.1")),
+            "thrift_port": int(env("LAKEHOUSE_THRIFT_PORT", "10000")),
+            "connect_port": int(env("LAKEHOUSE_CONNECT_PORT", "15002")),
+            "master": env("SPARK_MASTER", "local[2]"),
+            "warehouse_dir": Path(
+                env(
+                    "LAKEHOUSE_SERVER_WAREHOUSE_DIR",
+                    str(paths.PROJECT_DIR / "warehouse" / "server"),
+                )
+            ).resolve(),
+            "metastore_url": env("LAKEHOUSE_METASTORE_URL") or None,
+            "metastore_user": env("LAKEHOUSE_METASTORE_USER", "lakehouse"),
+            "metastore_password": env("LAKEHOUSE_METASTORE_PASSWORD", ""),
+            "driver_memory": env("SPARK_DRIVER_MEMORY", "2g"),
+        }
+        settings.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**settings)
+
+    def spark_conf(self) -> dict[str, str]:
+        """Spark properties that depend on this environment (the rest is conf/thrift-server.conf)."""
+        java_options = [
+            f"-Dlog4j2.configurationFile={paths.PROJECT_DIR / 'conf' / 'log4j2.properties'}"
+        ]
+        conf = {
+            "spark.driver.memory": self.driver_memory,
+            "spark.driver.host": self.driver_host,
+            "spark.driver.bindAddress": self.host,
+            "spark.connect.grpc.binding.address": self.host,
+            "spark.connect.grpc.binding.port": str(self.connect_port),
+            "spark.sql.warehouse.dir": str(self.warehouse_dir / "spark-warehouse"),
+        }
+        if self.metastore_url:
+            conf.update(
+                {
+                    "spark.hadoop.javax.jdo.option.ConnectionURL": self.metastore_url,
+                    "spark.hadoop.javax.jdo.option.ConnectionDriverName": "org.postgresql.Driver",
+                    "spark.hadoop.javax.jdo.option.ConnectionUserName": self.metastore_user,
+                    "spark.hadoop.javax.jdo.option.ConnectionPassword": self.metastore_password,
+                    "spark.driver.extraClassPath": os.environ.get(
+                        "LAKEHOUSE_JDBC_JAR", POSTGRES_JDBC_JAR
+                    ),
+                }
+            )
+        else:
+            conf["spark.hadoop.javax.jdo.option.ConnectionURL"] = (
+                f"jdbc:derby:;databaseName={self.warehouse_dir / 'metastore_db'};create=true"
+            )
+            java_options.append(f"-Dderby.system.home={self.warehouse_dir}")
+        conf["spark.driver.extraJavaOptions"] = " ".join(java_options)
+        return conf
+
+    def command(self) -> list[str]:
+        command = [
+            spark_script("spark-submit"),
+            "--class",
+            THRIFT_SERVER_CLASS,
+            "--master",
+            self.master,
+            "--properties-file",
+            str(paths.PROJECT_DIR / "conf" / "thrift-server.conf"),
+        ]
+        for key, value in self.spark_conf().items():
+            command += ["--conf", f"{key}={value}"]
+        command += [
+            "spark-internal",
+            "--hiveconf",
+            f"hive.server2.thrift.bind.host={self.host}",
+            "--hiveconf",
+            f"hive.server2.thrift.port={self.thrift_port}",
+        ]
+        return command
+
+
+def daemon() -> Daemon:
+    return Daemon("thrift-server", paths.run_dir())
+
+
+def answers_select_one(host: str, port: int) -> bool:
+    """True when a real HiveServer2 session on host:port answers `select 1`."""
+    if not port_open(host, port):
+        return False
+    from pyhive import hive
+
+    try:
+        connection = hive.connect(host=host, port=port, username="lakehouse")
+        try:
+            cursor = connection.cursor()
+            cursor.execute("select 1")
+            return cursor.fetchall() == [(1,)]
+        finally:
+            connection.close()
+    except Exception:
+        return False
+
+
+def start(settings: ServerSettings, timeout: float = 240) -> str:
+    """Start the server in the background and wait until it answers; idempotent."""
+    server = daemon()
+    if server.pid() is not None:
+        return f"Thrift server already running (pid {server.pid()}) on {settings.host}:{settings.thrift_port}"
+    if port_open(settings.host, settings.thrift_port):
+        raise ServerError(
+            f"port {settings.thrift_port} on {settings.host} is taken by another process: stop it or "
+            "set LAKEHOUSE_THRIFT_PORT"
+        )
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    pid = server.start(settings.command(), env=spark_env(), cwd=settings.warehouse_dir)
+
+    def ready() -> bool:
+        if server.pid() is None:
+            raise ServerError(f"the Thrift server exited while starting:\n{server.log_tail()}")
+        return answers_select_one(settings.host, settings.thrift_port)
+
+    if not wait_until(ready, timeout, interval=2):
+        server.stop()
+        raise ServerError(
+            f"the Thrift server did not answer on {settings.host}:{settings.thrift_port} within "
+            f"{timeout:.0f} s; it was stopped. Last log lines:\n{server.log_tail()}"
+        )
+    return (
+        f"Thrift server running (pid {pid}): jdbc:hive2://{settings.host}:{settings.thrift_port}, "
+        f"Spark Connect sc://{settings.host}:{settings.connect_port}, master {settings.master}"
+    )
+
+
+def stop() -> str:
+    return "Thrift server stopped" if daemon().stop() else "Thrift server was not running"
+
+
+def status(settings: ServerSettings) -> tuple[bool, str]:
+    pid = daemon().pid()
+    answering = answers_select_one(settings.host, settings.thrift_port)
+    if answering:
+        where = f"pid {pid}" if pid else "not started by this launcher"
+        return True, f"Thrift server answering on {settings.host}:{settings.thrift_port} ({where})"
+    if pid:
+        return False, f"Thrift server process {pid} is running but not answering yet"
+    return False, f"no Thrift server on {settings.host}:{settings.thrift_port}"
+
+
+def run_foreground(settings: ServerSettings) -> None:
+    """Replace this process with the server (a container's main process)."""
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    os.chdir(settings.warehouse_dir)
+    command = settings.command()
+    os.execvpe(command[0], command, spark_env())

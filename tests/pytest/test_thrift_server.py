@@ -1,0 +1,121 @@
+"""The same project on a Spark Thrift server: PostgreSQL metastore, standalone master with two
+workers, all started and stopped here on 127.0.0.1; read by real clients; survives a restart."""
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import MARTS, Lakehouse, fingerprint
+from pyhive import hive
+from services import free_port, lakehouse, postgres, spark_cluster, thrift_server
+
+from lakehouse.spark_home import spark_script
+
+
+class Served:
+    def __init__(self, lakehouse: Lakehouse, env: dict[str, str], thrift_port: int, pg_port: int):
+        self.lakehouse, self.env, self.thrift_port, self.pg_port = (
+            lakehouse,
+            env,
+            thrift_port,
+            pg_port,
+        )
+
+    def query(self, sql: str) -> list[tuple]:
+        connection = hive.connect(host="127.0.0.1", port=self.thrift_port, username="pytest")
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql)
+            return cursor.fetchall()
+        finally:
+            connection.close()
+
+    def mart_counts(self) -> dict[str, int]:
+        return {t: self.query(f"select count(*) from analytics_marts.{t}")[0][0] for t in MARTS}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("thrift")
+    thrift_port, master_port = free_port(), free_port()
+    with postgres() as (metastore_url, pg_port):
+        env = {
+            **os.environ,
+            "LAKEHOUSE_RUN_DIR": str(root / "run"),
+            "LAKEHOUSE_MASTER_PORT": str(master_port),
+            "SPARK_MASTER": f"spark://127.0.0.1:{master_port}",
+            "LAKEHOUSE_THRIFT_PORT": str(thrift_port),
+            "LAKEHOUSE_CONNECT_PORT": str(free_port()),
+            "LAKEHOUSE_SERVER_WAREHOUSE_DIR": str(root / "warehouse"),
+            "LAKEHOUSE_METASTORE_URL": metastore_url,
+        }
+        with spark_cluster(env, workers=2), thrift_server(env):
+            lh = Lakehouse(
+                root=root,
+                data_dir=raw_data,
+                extra_env={"DBT_TARGET": "thrift", "LAKEHOUSE_THRIFT_PORT": str(thrift_port)},
+            )
+            lh.dbt("build")
+            yield Served(lh, env, thrift_port, pg_port)
+
+
+def test_build_ran_on_the_cluster_with_a_postgres_catalog(served: Served) -> None:
+    master = dict(served.query("set spark.master"))["spark.master"]
+    assert master == served.env["SPARK_MASTER"]
+    tables = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-p", str(served.pg_port), "-U", "lakehouse", "-At", "-c",
+         'select "TBL_NAME" from "TBLS" order by 1', "metastore"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert set(MARTS) <= set(tables)
+
+
+def test_pyhive_and_beeline_read_the_marts(served: Served) -> None:
+    lh = served.lakehouse
+    (expected,) = lh.query(f"select count(*) from {lh.raw('orders')}")[0]
+    assert served.query("select count(*) from analytics_marts.fct_orders") == [(expected,)]
+
+    beeline = subprocess.run(
+        [spark_script("beeline"), "-u", f"jdbc:hive2://127.0.0.1:{served.thrift_port}", "-n", "pytest",
+         "--silent=true", "--outputformat=csv2", "--showHeader=false",
+         "-e", "select count(*) from analytics_marts.fct_orders"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert beeline.returncode == 0, beeline.stderr
+    # beeline echoes its prompt before the csv2 result row.
+    assert beeline.stdout.split()[-1] == str(expected), beeline.stdout
+
+
+def test_marts_identical_to_the_embedded_build(served: Served, built_lakehouse: Lakehouse) -> None:
+    assert fingerprint(served.lakehouse, MARTS) == fingerprint(built_lakehouse, MARTS)
+
+
+def test_tables_survive_a_server_restart(served: Served) -> None:
+    before = served.mart_counts()
+    assert all(before.values())
+    lakehouse("server", "stop", env=served.env)
+    lakehouse("server", "start", env=served.env)
+    assert served.mart_counts() == before
+
+
+def test_server_down_fails_fast_with_what_to_do(tmp_path: Path, raw_data: Path) -> None:
+    port = free_port()  # nothing listens here
+    lh = Lakehouse(
+        root=tmp_path,
+        data_dir=raw_data,
+        extra_env={
+            "DBT_TARGET": "thrift",
+            "LAKEHOUSE_THRIFT_PORT": str(port),
+            "DBT_CONNECT_RETRIES": "2",
+            "DBT_CONNECT_TIMEOUT": "3",
+        },
+    )
+    started = time.monotonic()
+    result = lh.dbt("run", "--select", "stg_tpch__regions", expect_success=False)
+    elapsed = time.monotonic() - started
+    assert elapsed < 60, f"took {elapsed:.0f} s"
+    assert f"127.0.0.1:{port}" in result.stdout
+    assert "lakehouse server start" in result.stdout
