@@ -27,6 +27,12 @@ MARTS = [
     "revenue_by_nation_month",
     "supplier_delivery_performance",
     "customer_lifetime_value",
+    "customer_cluster_profiles",
+    # Python models
+    "customer_rfm_segments",
+    "customer_clusters",
+    "supplier_reliability_scores",
+    "supplier_monthly_deliveries",
 ]
 
 

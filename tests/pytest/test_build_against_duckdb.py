@@ -141,6 +141,51 @@ def test_total_net_revenue_matches_duckdb(built_lakehouse: Lakehouse) -> None:
         assert Decimal(actual) == Decimal(expected), mart
 
 
+def test_rfm_scores_match_duckdb(built_lakehouse: Lakehouse) -> None:
+    """The Python RFM model against the same scoring written in SQL over the raw files."""
+    lh = built_lakehouse
+    expected = lh.query(f"""
+        with revenue as (
+            select l_orderkey, sum(l_extendedprice * (1 - l_discount)) as net_revenue
+            from {lh.raw("lineitem")} group by l_orderkey
+        ),
+        per_customer as (
+            select o.o_custkey as customer_key,
+                   max(o.o_orderdate) as last_order_date,
+                   count(*) as order_count,
+                   sum(coalesce(revenue.net_revenue, 0)) as monetary_value
+            from {lh.raw("orders")} o left join revenue on revenue.l_orderkey = o.o_orderkey
+            group by all
+        ),
+        scored as (
+            select *,
+                date_diff('day', last_order_date,
+                          (select max(o_orderdate) from {lh.raw("orders")})) as recency_days,
+                ntile(5) over (order by last_order_date, customer_key) as r,
+                ntile(5) over (order by order_count, customer_key) as f,
+                ntile(5) over (order by monetary_value, customer_key) as m
+            from per_customer
+        )
+        select customer_key, recency_days, order_count, monetary_value, r, f, m,
+            case
+                when r >= 4 and f >= 4 and m >= 4 then 'champions'
+                when f >= 4 and m >= 3 then 'loyal'
+                when r <= 2 and m >= 4 then 'at_risk'
+                when r <= 2 and f <= 2 then 'hibernating'
+                when r >= 4 then 'new_or_promising'
+                else 'needs_attention'
+            end
+        from scored
+    """)
+    actual = lh.query(f"""
+        select customer_key, recency_days, order_count, monetary_value,
+               recency_score, frequency_score, monetary_score, rfm_segment
+        from {lh.mart("customer_rfm_segments")}
+    """)
+    assert len({row[-1] for row in expected}) >= 4, "the data should spread over several segments"
+    assert_same_rows(actual, expected)
+
+
 def test_second_build_changes_nothing(built_lakehouse: Lakehouse) -> None:
     before = fingerprint(built_lakehouse, MARTS)
     built_lakehouse.dbt("build")

@@ -6,7 +6,11 @@ from pathlib import Path
 import duckdb
 from conftest import Lakehouse
 
-FACTS = ["fct_order_items", "fct_orders"]
+FACTS = [
+    "fct_order_items",
+    "fct_orders",
+    "supplier_monthly_deliveries",
+]  # the last is a Python model
 # New orders are copies of June 1998 orders moved four months on, with new keys: they land in
 # October 1998, a month not loaded yet (TPC-H orders end on 1998-08-02).
 KEY_OFFSET = 100_000_000
@@ -59,7 +63,7 @@ def test_incremental_run_adds_only_new_months(fresh_lakehouse: Lakehouse) -> Non
     assert "order_month=1998-10-01" not in before["fct_orders"]
 
     add_new_orders(lh)
-    lh.dbt("build", "--select", "fct_order_items", "fct_orders")
+    lh.dbt("build", "--select", *FACTS)
 
     for table in FACTS:
         after = partition_files(lh, table)

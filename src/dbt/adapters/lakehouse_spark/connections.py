@@ -16,6 +16,9 @@ ADAPTER_TYPE = "lakehouse_spark"
 
 @dataclass
 class LakehouseSparkCredentials(SparkCredentials):
+    # Spark Connect endpoint for Python models on a server target (default: sc://<host>:15002).
+    connect_url: str | None = None
+
     @property
     def type(self) -> str:
         return ADAPTER_TYPE

@@ -1,16 +1,43 @@
-"""The adapter: dbt-spark's SparkAdapter with this plugin's connection manager."""
+"""The adapter: dbt-spark's SparkAdapter, its connection manager and Python submission methods."""
 
 from dataclasses import replace
 
+from dbt.adapters.base import PythonJobHelper
 from dbt.adapters.base.impl import AdapterTrackingRelationInfo
+from dbt.adapters.spark.connections import SparkConnectionMethod
 from dbt.adapters.spark.impl import SparkAdapter
 
 from dbt.adapters.lakehouse_spark.__version__ import version
 from dbt.adapters.lakehouse_spark.connections import ADAPTER_TYPE, LakehouseSparkConnectionManager
+from dbt.adapters.lakehouse_spark.python_submissions import (
+    ConnectPythonJobHelper,
+    SessionPythonJobHelper,
+)
+
+SUBMISSION_HELPERS: dict[str, type[PythonJobHelper]] = {
+    "session": SessionPythonJobHelper,
+    "connect": ConnectPythonJobHelper,
+}
+
+
+def default_submission_method(connection_method: str) -> str:
+    """Python models run where the SQL runs: in-process for `session`, on Connect otherwise."""
+    return "session" if connection_method == SparkConnectionMethod.SESSION else "connect"
 
 
 class LakehouseSparkAdapter(SparkAdapter):
+    """dbt-spark's adapter with Python models on open-source Spark; a model may still pick one of
+    dbt-spark's Databricks methods with `submission_method`."""
+
     ConnectionManager = LakehouseSparkConnectionManager
+
+    @property
+    def default_python_submission_method(self) -> str:
+        return default_submission_method(self.config.credentials.method)
+
+    @property
+    def python_submission_helpers(self) -> dict[str, type[PythonJobHelper]]:
+        return {**super().python_submission_helpers, **SUBMISSION_HELPERS}
 
     @classmethod
     def get_adapter_run_info(cls, config) -> AdapterTrackingRelationInfo:
