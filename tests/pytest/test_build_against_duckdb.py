@@ -16,6 +16,14 @@ def assert_same_rows(actual: list[tuple], expected: list[tuple]) -> None:
     )
 
 
+def order_net_revenue(lh: Lakehouse) -> str:
+    """DuckDB query: net revenue of each order (l_orderkey, net_revenue) from the raw line items."""
+    return f"""
+        select l_orderkey, sum(l_extendedprice * (1 - l_discount)) as net_revenue
+        from {lh.raw("lineitem")} group by l_orderkey
+    """
+
+
 def test_row_counts_match_raw_tables(built_lakehouse: Lakehouse) -> None:
     lh = built_lakehouse
     pairs = {
@@ -86,10 +94,7 @@ def test_order_totals_match_duckdb(built_lakehouse: Lakehouse) -> None:
 def test_customer_lifetime_value_matches_duckdb(built_lakehouse: Lakehouse) -> None:
     lh = built_lakehouse
     expected = lh.query(f"""
-        with revenue as (
-            select l_orderkey, sum(l_extendedprice * (1 - l_discount)) as net_revenue
-            from {lh.raw("lineitem")} group by l_orderkey
-        )
+        with revenue as ({order_net_revenue(lh)})
         select
             c.c_custkey,
             count(o.o_orderkey),
@@ -145,10 +150,7 @@ def test_rfm_scores_match_duckdb(built_lakehouse: Lakehouse) -> None:
     """The Python RFM model against the same scoring written in SQL over the raw files."""
     lh = built_lakehouse
     expected = lh.query(f"""
-        with revenue as (
-            select l_orderkey, sum(l_extendedprice * (1 - l_discount)) as net_revenue
-            from {lh.raw("lineitem")} group by l_orderkey
-        ),
+        with revenue as ({order_net_revenue(lh)}),
         per_customer as (
             select o.o_custkey as customer_key,
                    max(o.o_orderdate) as last_order_date,

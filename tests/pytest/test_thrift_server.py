@@ -40,7 +40,7 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Iterator[Served]:
     root = tmp_path_factory.mktemp("thrift")
-    thrift_port, master_port = free_port(), free_port()
+    thrift_port, connect_port, master_port = free_port(), free_port(), free_port()
     with postgres() as (metastore_url, pg_port):
         env = {
             **os.environ,
@@ -48,7 +48,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Iterator
             "LAKEHOUSE_MASTER_PORT": str(master_port),
             "SPARK_MASTER": f"spark://127.0.0.1:{master_port}",
             "LAKEHOUSE_THRIFT_PORT": str(thrift_port),
-            "LAKEHOUSE_CONNECT_PORT": str(free_port()),
+            "LAKEHOUSE_CONNECT_PORT": str(connect_port),
             "LAKEHOUSE_SERVER_WAREHOUSE_DIR": str(root / "warehouse"),
             "LAKEHOUSE_METASTORE_URL": metastore_url,
         }
@@ -56,7 +56,12 @@ def served(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Iterator
             lh = Lakehouse(
                 root=root,
                 data_dir=raw_data,
-                extra_env={"DBT_TARGET": "thrift", "LAKEHOUSE_THRIFT_PORT": str(thrift_port)},
+                extra_env={
+                    "DBT_TARGET": "thrift",
+                    "LAKEHOUSE_THRIFT_PORT": str(thrift_port),
+                    # Python models run over Spark Connect in the same server application.
+                    "LAKEHOUSE_CONNECT_PORT": str(connect_port),
+                },
             )
             lh.dbt("build")
             yield Served(lh, env, thrift_port, pg_port)
