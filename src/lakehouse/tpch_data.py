@@ -58,20 +58,30 @@ def files_per_table(table: str, scale: float) -> int:
     return max(1, math.ceil(ROWS_PER_SCALE[table] * scale / ROWS_PER_FILE))
 
 
-def missing_tables(directory: Path) -> list[str]:
-    """Tables whose folder holds no Parquet file."""
-    return [t for t in TABLES if not any((directory / t).glob("*.parquet"))]
+def expected_files(table: str, scale: float) -> list[str]:
+    """Names tpchgen-cli gives the files of a table at this scale: <table>.<part>.parquet."""
+    return [f"{table}.{part}.parquet" for part in range(1, files_per_table(table, scale) + 1)]
+
+
+def incomplete_tables(directory: Path, scale: float) -> list[str]:
+    """Tables missing any of their generated files (files added beside them do not count)."""
+    return [
+        table
+        for table in TABLES
+        if not all((directory / table / name).is_file() for name in expected_files(table, scale))
+    ]
 
 
 def generate(root: Path, scale: float) -> Path:
-    """Generate the tables missing at this scale; tables already there are reused as they are.
+    """Generate the tables missing at this scale, or missing one of their files; complete tables
+    are reused as they are.
 
     Each table is written into a temporary folder and moved into place whole, so an interrupted
     run never leaves a table with some of its files.
     """
     target = dataset_dir(root, scale)
     target.mkdir(parents=True, exist_ok=True)
-    for table in missing_tables(target):
+    for table in incomplete_tables(target, scale):
         with tempfile.TemporaryDirectory(dir=target, prefix=f".{table}-") as staging:
             _run_tpchgen(table, scale, Path(staging))
             shutil.rmtree(target / table, ignore_errors=True)
