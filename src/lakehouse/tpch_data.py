@@ -40,7 +40,7 @@ def parse_scale(text: str | float) -> float:
     if not (0 < scale <= MAX_SCALE):
         raise InvalidScaleError(
             f"invalid scale factor {text!r}: use a number greater than 0 and at most {MAX_SCALE:g},"
-            " for example 0.01 (about 10 MB), 1 (about 1 GB) or 10"
+            " for example 0.01, 1 (6 million line items) or 10"
         )
     return scale
 
