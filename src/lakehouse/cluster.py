@@ -93,9 +93,11 @@ def start(settings: ClusterSettings, workers: int, timeout: float = 90) -> str:
 
 
 def registered_workers(expected: int) -> bool:
-    """True once the master's log (Spark's default INFO level) records that many registrations."""
+    """True once the running master's log (Spark's default INFO level) records that many worker
+    registrations. The log is appended across restarts: count only since the master last started."""
     log = _master().log_file.read_text(errors="replace") if _master().log_file.exists() else ""
-    return log.count("Registering worker") >= expected
+    current_run = log.rsplit("Starting Spark master", 1)[-1]
+    return current_run.count("Registering worker") >= expected
 
 
 def stop() -> str:
