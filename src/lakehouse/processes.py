@@ -1,6 +1,7 @@
 """Long-running background processes (Spark server, master, workers): started detached with a pid
 file and a log file in the run folder, found again by later commands, stopped cleanly."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -77,11 +78,9 @@ class Daemon:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        # Reap it if it is our child; a zombie would otherwise look alive.
+    # Reap it if it is our child; a zombie would otherwise look alive.
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -90,10 +89,8 @@ def _alive(pid: int) -> bool:
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def port_open(host: str, port: int, timeout: float = 1.0) -> bool:

@@ -129,7 +129,7 @@ def answers_select_one(host: str, port: int) -> bool:
             return cursor.fetchall() == [(1,)]
         finally:
             connection.close()
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure to answer means "not ready yet"
         return False
 
 

@@ -76,6 +76,7 @@ class Lakehouse:
             [str(BIN / "dbt"), *args],
             cwd=PROJECT_DIR,
             env=self.env(),
+            check=False,
             capture_output=True,
             text=True,
             timeout=900,

@@ -69,7 +69,12 @@ def postgres() -> Iterator[tuple[str, int]]:
 
 def lakehouse(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
-        [str(BIN / "lakehouse"), *args], env=env, capture_output=True, text=True, timeout=600
+        [str(BIN / "lakehouse"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"lakehouse {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

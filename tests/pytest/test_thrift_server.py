@@ -87,7 +87,7 @@ def test_pyhive_and_beeline_read_the_marts(served: Served) -> None:
         [spark_script("beeline"), "-u", f"jdbc:hive2://127.0.0.1:{served.thrift_port}", "-n", "pytest",
          "--silent=true", "--outputformat=csv2", "--showHeader=false",
          "-e", "select count(*) from analytics_marts.fct_orders"],
-        capture_output=True, text=True, timeout=120,
+        check=False, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert beeline.returncode == 0, beeline.stderr
     # beeline echoes its prompt before the csv2 result row.

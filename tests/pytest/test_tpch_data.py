@@ -24,7 +24,7 @@ def test_large_tables_are_split_into_bounded_files() -> None:
     assert tpch_data.expected_files("nation", 10) == ["nation.1.parquet"]
 
 
-def test_generation_reuses_complete_tables_and_restores_a_deleted_file(tmp_path) -> None:  # noqa: ANN001
+def test_generation_reuses_complete_tables_and_restores_a_deleted_file(tmp_path) -> None:
     dataset = tpch_data.generate(tmp_path, 0.01)
     assert tpch_data.incomplete_tables(dataset, 0.01) == []
     orders = dataset / "orders" / "orders.1.parquet"

@@ -32,7 +32,7 @@ def run_model_code(compiled_code: str, spark: Any, model_name: str) -> None:
     # Registered so that tracebacks show the model's source lines.
     linecache.cache[filename] = (len(compiled_code), None, compiled_code.splitlines(True), filename)
     try:
-        exec(
+        exec(  # noqa: S102 - running the model's compiled code is the point
             compile(compiled_code, filename, "exec"), {"spark": spark, "__name__": "__dbt_model__"}
         )
     except Exception as error:
