@@ -1,4 +1,3 @@
-{#- One row per day from start_date to end_date inclusive (dates as YYYY-MM-DD), in a column date_day. -#}
 {% macro generate_date_spine(start_date, end_date) -%}
     {%- for value in [start_date, end_date] -%}
         {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', value | string) -%}

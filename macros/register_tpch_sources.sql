@@ -1,11 +1,8 @@
-{#- Registers every table of the `tpch` source as an external Parquet table over its folder of raw
-    files (no copy), with the column types declared in the source YAML. Idempotent: creates what is
-    missing, points existing tables at the configured scale, refreshes their file listing, and fails
-    with the command to run when a table has no data. Runs as on-run-start. -#}
 {% macro register_tpch_sources() %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set dataset = tpch_dataset_location() -%}
-    {%- set sources = graph.sources.values() | selectattr('source_name', 'equalto', 'tpch') | list -%}
+    {%- set sources = graph.sources.values()
+        | selectattr('source_name', 'equalto', 'tpch') | list -%}
     {%- set scale = tpch_scale_label() -%}
     {% do run_query('create schema if not exists ' ~ sources[0].schema) %}
     {%- for source in sources -%}

@@ -3,26 +3,26 @@
 with
 
 counts as (
-    select 'line_items' as entity, 'source' as layer, count(*) as row_count
-    from {{ source('tpch', 'lineitem') }}
-    union all
-    select 'line_items', 'staging', count(*) from {{ ref('stg_tpch__line_items') }}
-    union all
-    select 'line_items', 'intermediate', count(*) from {{ ref('int_order_items__enriched') }}
-    union all
-    select 'line_items', 'mart', count(*) from {{ ref('fct_order_items') }}
-    union all
-    select 'orders', 'source', count(*) from {{ source('tpch', 'orders') }}
-    union all
-    select 'orders', 'staging', count(*) from {{ ref('stg_tpch__orders') }}
-    union all
-    select 'orders', 'mart', count(*) from {{ ref('fct_orders') }}
-    union all
-    select 'customers', 'source', count(*) from {{ source('tpch', 'customer') }}
-    union all
-    select 'customers', 'staging', count(*) from {{ ref('stg_tpch__customers') }}
-    union all
-    select 'customers', 'mart', count(*) from {{ ref('customer_lifetime_value') }}
+    {%- set layers = [
+        ('line_items', 'source', source('tpch', 'lineitem')),
+        ('line_items', 'staging', ref('stg_tpch__line_items')),
+        ('line_items', 'intermediate', ref('int_order_items__enriched')),
+        ('line_items', 'mart', ref('fct_order_items')),
+        ('orders', 'source', source('tpch', 'orders')),
+        ('orders', 'staging', ref('stg_tpch__orders')),
+        ('orders', 'mart', ref('fct_orders')),
+        ('customers', 'source', source('tpch', 'customer')),
+        ('customers', 'staging', ref('stg_tpch__customers')),
+        ('customers', 'mart', ref('customer_lifetime_value')),
+    ] %}
+    {%- for entity, layer, relation in layers %}
+        select
+            '{{ entity }}' as entity,
+            '{{ layer }}' as layer,
+            count(*) as row_count
+        from {{ relation }}
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 source_counts as (

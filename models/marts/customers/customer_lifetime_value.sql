@@ -30,14 +30,18 @@ final as (
         per_customer.first_order_date,
         per_customer.last_order_date,
         coalesce(per_customer.order_count, 0) as order_count,
-        cast(coalesce(per_customer.lifetime_net_revenue, 0) as decimal(22, 4)) as lifetime_net_revenue,
+        cast(
+            coalesce(per_customer.lifetime_net_revenue, 0) as decimal(22, 4)
+        ) as lifetime_net_revenue,
         cast(
             coalesce(per_customer.lifetime_gross_margin, 0) as decimal(22, 4)
         ) as lifetime_gross_margin,
         cast(
             per_customer.lifetime_net_revenue / per_customer.order_count as decimal(22, 4)
         ) as average_order_value,
-        datediff(per_customer.last_order_date, per_customer.first_order_date) as customer_tenure_days,
+        datediff(
+            per_customer.last_order_date, per_customer.first_order_date
+        ) as customer_tenure_days,
         per_customer.order_count is not null as has_ordered
     from customers
     left join per_customer
