@@ -1,0 +1,98 @@
+"""`make lint` and the pre-commit hook, run as a developer runs them: on the tree, and on a commit of
+a badly formatted SQL file in a temporary copy of the repository."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import BIN, PROJECT_DIR
+
+BADLY_FORMATTED = """SELECT ORDER_KEY,customer_key ,  total_price
+FROM {{ ref('stg_tpch__orders') }}
+WHERE total_price>100
+"""
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """The working tree (tracked and new files, not ignored ones) as a fresh git repository that
+    shares the project's virtual env."""
+    copy = tmp_path / "repo"
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        if (PROJECT_DIR / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT_DIR / name, copy / name)
+    (copy / ".venv").symlink_to(BIN.parent)
+    for command in (["git", "init", "--quiet"], ["git", "add", "--all"]):
+        subprocess.run(command, cwd=copy, check=True)
+    return copy
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"),
+        "GIT_AUTHOR_NAME": "lint test",
+        "GIT_AUTHOR_EMAIL": "lint@example.com",
+        "GIT_COMMITTER_NAME": "lint test",
+        "GIT_COMMITTER_EMAIL": "lint@example.com",
+    }
+
+
+def _make_lint(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # -o: take the shared virtual env as up to date instead of reinstalling it into the copy.
+    return _run(["make", "-o", ".venv/.installed", "lint"], repo, env)
+
+
+def test_make_lint_is_clean_on_the_tree(repo_copy: Path, tmp_path: Path) -> None:
+    result = _make_lint(repo_copy, _env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    for check in ("sqlfluff lint", "ruff check", "ruff format --check", "YAML", "dbt parse"):
+        assert check in result.stdout
+
+
+def test_badly_formatted_sql_fails_lint_and_the_commit_hook_fixes_it(
+    repo_copy: Path, tmp_path: Path
+) -> None:
+    env = _env(tmp_path)
+    bad = repo_copy / "analyses" / "orders_over_100.sql"
+    bad.parent.mkdir(exist_ok=True)
+    bad.write_text(BADLY_FORMATTED)
+    _run(["git", "add", str(bad)], repo_copy, env)  # pre-commit checks the files git knows
+
+    result = _make_lint(repo_copy, env)
+    assert result.returncode != 0
+    assert "analyses/orders_over_100.sql" in result.stdout
+    assert "CP01" in result.stdout  # upper-case keywords, among others
+
+    assert _run([str(BIN / "pre-commit"), "install"], repo_copy, env).returncode == 0
+    first = _run(["git", "commit", "--quiet", "-m", "add analysis"], repo_copy, env)
+    assert first.returncode != 0, "the hook must stop a commit whose SQL it had to fix"
+    assert "files were modified by this hook" in first.stdout + first.stderr
+    assert bad.read_text() == (
+        "select\n"
+        "    order_key,\n"
+        "    customer_key,\n"
+        "    total_price\n"
+        "from {{ ref('stg_tpch__orders') }}\n"
+        "where total_price > 100\n"
+    )
+
+    _run(["git", "add", str(bad)], repo_copy, env)
+    second = _run(["git", "commit", "--quiet", "-m", "add analysis"], repo_copy, env)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert _make_lint(repo_copy, env).returncode == 0
