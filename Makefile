@@ -5,6 +5,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 SCALE ?= 0.01
+DOCS_PORT ?= 8080
+# Pull-request builds: main's published manifest (and warehouse) for state:modified+ with --defer.
+STATE_DIR ?= state
+# Base of the diff whose SQL files `make lint-changed` lints; output format for sqlfluff there.
+BASE ?= origin/main
+SQLFLUFF_FORMAT ?= human
 
 export TPCH_SCALE := $(SCALE)
 export TPCH_DATA_DIR ?= $(CURDIR)/data/tpch
@@ -14,10 +20,10 @@ export LAKEHOUSE_CONF_DIR := $(CURDIR)/conf
 export SPARK_LOCAL_IP ?= 127.0.0.1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv data build test clean
+.PHONY: help venv data build test lint lint-changed lint-bench hooks docs docs-site pr-build state clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 venv: $(VENV)/.installed ## virtual env with the pinned dependencies
 
@@ -33,8 +39,42 @@ data: venv ## raw TPC-H Parquet at SCALE (default 0.01) under data/tpch
 build: data ## seeds, models and tests on the embedded Spark (dbt build)
 	dbt build
 
-test: venv ## the whole test suite (pytest drives dbt, Spark and DuckDB)
+test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium)
 	pytest
+
+lint: venv ## sqlfluff, ruff, YAML and dbt parse on the whole tree (the pre-commit checks)
+	pre-commit run --all-files --hook-stage manual
+
+lint-changed: venv ## sqlfluff on the SQL files changed since BASE (pull requests)
+	git diff --name-only --diff-filter=d $(BASE)...HEAD -- '*.sql' \
+		| xargs --no-run-if-empty sqlfluff lint --format $(SQLFLUFF_FORMAT)
+
+lint-bench: venv ## time sqlfluff per templater on one file and on the project
+	lakehouse lint-bench
+
+hooks: venv ## install the git pre-commit hook (fixes, then lints, what you commit)
+	pre-commit install
+
+docs-site: data ## lineage docs site: target/index.html, single file target/site/index.html
+	dbt docs generate --static
+	mkdir -p target/site
+	cp target/static_index.html target/site/index.html
+	lakehouse docs-coverage
+
+docs: docs-site ## generate the lineage docs site and serve it on http://127.0.0.1:$(DOCS_PORT)
+	dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+
+pr-build: data ## changed models and children, deferring to $(STATE_DIR) if there; else all
+	if [ -f $(STATE_DIR)/manifest.json ]; then \
+		dbt build --select state:modified+ --defer --state $(STATE_DIR); \
+	else \
+		dbt build; \
+	fi
+
+state: ## main's state for pull-request builds: manifest + warehouse into target/site/state
+	mkdir -p target/site/state
+	cp target/manifest.json target/site/state/manifest.json
+	tar -czf target/site/state/warehouse.tar.gz warehouse
 
 clean: ## remove the warehouse and dbt output (keeps raw data)
 	rm -rf warehouse target logs

@@ -1,6 +1,3 @@
-{#- On an incremental run, keeps only rows of the latest month already loaded and later, plus
-    var('fact_lookback_months') months before it for late data; on a full build, keeps everything.
-    The months rebuilt are then overwritten whole (insert_overwrite on order_month partitions). -#}
 {% macro incremental_month_filter(date_column) -%}
     {%- if is_incremental() -%}
         {%- set lookback = var('fact_lookback_months') | string -%}

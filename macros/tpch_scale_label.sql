@@ -1,5 +1,3 @@
-{#- The configured TPC-H scale factor (TPCH_SCALE or var tpch_scale), validated and written the way
-    `lakehouse data` names its folders: 0.01, 1, 10. -#}
 {% macro tpch_scale_label() -%}
     {%- set scale_text = var('tpch_scale') | string | trim -%}
     {%- set is_number = modules.re.fullmatch('[0-9]+(\.[0-9]+)?', scale_text) -%}

@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lakehouse import cluster, paths, server, tpch_data
+from lakehouse import cluster, docs_coverage, lint_benchmark, paths, server, tpch_data
 
 
 def _data(args: argparse.Namespace) -> int:
@@ -55,6 +55,21 @@ def _cluster(args: argparse.Namespace) -> int:
     up, message = cluster.status(settings)
     print(message)
     return 0 if up else 3
+
+
+def _docs_coverage(args: argparse.Namespace) -> int:
+    try:
+        passed, text = docs_coverage.report(args.target_dir)
+    except FileNotFoundError as error:
+        print(f"lakehouse docs-coverage: {error}", file=sys.stderr)
+        return 2
+    print(text)
+    return 0 if passed else 1
+
+
+def _lint_bench(args: argparse.Namespace) -> int:
+    lint_benchmark.run(args.repeats, args.output)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,6 +137,33 @@ def build_parser() -> argparse.ArgumentParser:
     standalone.add_argument("--workers", type=int, default=2, help="with start: number of workers")
     standalone.add_argument("--master", help="with run-worker: master URL (spark://host:port)")
     standalone.set_defaults(handler=_cluster)
+
+    coverage = commands.add_parser(
+        "docs-coverage",
+        help="fail on undocumented models/columns, missing primary-key tests or mart contracts",
+        description="Check dbt's manifest.json and catalog.json (from `dbt docs generate`): every "
+        "model, seed, source, column and macro of the project is described, every model has a "
+        "primary-key test, every SQL mart has an enforced contract.",
+    )
+    coverage.add_argument(
+        "--target-dir", type=Path, default=Path("target"), help="dbt target folder (default target)"
+    )
+    coverage.set_defaults(handler=_docs_coverage)
+
+    lint_bench = commands.add_parser(
+        "lint-bench",
+        help="time sqlfluff (jinja vs dbt templater) on one file and on the whole project",
+        description="Lint one model and then models/, macros/ and tests/ with each templater, "
+        "REPEATS times each; print the medians and write them as JSON.",
+    )
+    lint_bench.add_argument("--repeats", type=int, default=3, help="runs per measurement")
+    lint_bench.add_argument(
+        "--output",
+        type=Path,
+        default=Path("target/lint-benchmark.json"),
+        help="JSON file for the figures (default target/lint-benchmark.json)",
+    )
+    lint_bench.set_defaults(handler=_lint_bench)
     return parser
 
 

@@ -1,5 +1,3 @@
-{#- Fails when the model and compare_model do not hold the same number of rows: a layer that should
-    keep every row (staging to fact, say) lost or duplicated some. -#}
 {% test equal_row_count(model, compare_model) %}
 
 with

@@ -1,6 +1,3 @@
-{#- Fails when the newest date in the column is more than max_age_days older than the reference:
-    today by default, or the newest reference_column of reference_model (is a model up to date with
-    its upstream?). -#}
 {% test recency(model, column_name, max_age_days, reference_model=none, reference_column=none) %}
 
 with

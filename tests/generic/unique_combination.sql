@@ -1,4 +1,3 @@
-{#- Fails for every combination of the given columns that occurs on more than one row. -#}
 {% test unique_combination(model, columns) %}
 
 select

@@ -1,0 +1,183 @@
+"""The lineage docs site as readers use it: `dbt docs generate` over the built lakehouse, served by
+`dbt docs serve` on 127.0.0.1 and opened in headless Chromium; and the docs coverage gate."""
+
+import copy
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import BIN, PROJECT_DIR, Lakehouse
+from playwright.sync_api import Page, sync_playwright
+from services import free_port
+
+from lakehouse import docs_coverage
+
+ARTIFACTS = PROJECT_DIR / "test-artifacts"
+MART = "revenue_by_nation_month"
+MART_YAML = PROJECT_DIR / "models" / "marts" / "finance" / "_finance__models.yml"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Cytoscape keeps its instance on the graph's container element.
+VISIBLE_GRAPH_NODES = """() => Array.from(document.querySelectorAll('*'))
+    .filter(e => e._cyreg && e._cyreg.cy)
+    .flatMap(e => e._cyreg.cy.nodes(':visible').map(n => n.id()))"""
+
+
+@pytest.fixture(scope="module")
+def docs_target(built_lakehouse: Lakehouse) -> Path:
+    built_lakehouse.dbt("docs", "generate", "--static")
+    return built_lakehouse.root / "target"
+
+
+@pytest.fixture(scope="module")
+def docs_url(built_lakehouse: Lakehouse, docs_target: Path) -> Iterator[str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "dbt"), "docs", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        + ["--no-browser"],
+        cwd=PROJECT_DIR,
+        env=built_lakehouse.env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    from lakehouse.processes import port_open
+
+    deadline = time.monotonic() + timeout
+    while not port_open("127.0.0.1", port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"dbt docs serve did not listen on 127.0.0.1:{port}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Page]:
+    browser_path = next(
+        filter(None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])), None
+    )
+    if browser_path is None:
+        pytest.fail("No Chromium found: apt-get install chromium (.ci/run installs it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_FLAGS)
+        yield browser.new_page(viewport={"width": 1600, "height": 1000})
+        browser.close()
+
+
+def _upstream_closure(model: str) -> set[str]:
+    """Node ids of the model and everything it reads, from the refs and sources in the code
+    itself (independent of dbt's manifest, which the site displays)."""
+    reads: dict[str, set[str]] = {}
+    for path in [*PROJECT_DIR.glob("models/**/*.sql"), *PROJECT_DIR.glob("python_models/**/*.py")]:
+        code = path.read_text()
+        refs = re.findall(r"""ref\(\s*['"](\w+)['"]\s*\)""", code)
+        sources = re.findall(r"""source\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]\s*\)""", code)
+        reads[path.stem] = {*refs, *(f"{s}.{t}" for s, t in sources)}
+    seeds = {path.stem for path in PROJECT_DIR.glob("seeds/*.csv")}
+
+    def node_id(name: str) -> str:
+        if "." in name:
+            return f"source.tpch_lakehouse.{name}"
+        return f"{'seed' if name in seeds else 'model'}.tpch_lakehouse.{name}"
+
+    found, pending = set(), [model]
+    while pending:
+        name = pending.pop()
+        if node_id(name) not in found:
+            found.add(node_id(name))
+            pending.extend(reads.get(name, ()))
+    return found
+
+
+def test_lineage_graph_shows_a_mart_with_all_its_upstreams(page: Page, docs_url: str) -> None:
+    page.goto(f"{docs_url}/#!/model/model.tpch_lakehouse.{MART}")
+    page.click("[title='View Lineage Graph']")
+    page.click("[title='View Fullscreen']")
+    page.fill("input[ng-model='selectorService.selection.dirty.include']", f"+{MART}")
+    page.click("input[value='Update Graph']")
+    page.wait_for_timeout(1500)  # the graph lays itself out
+
+    shown = set(page.evaluate(VISIBLE_GRAPH_NODES))
+    data_nodes = {node for node in shown if node.split(".")[0] in ("model", "seed", "source")}
+    assert data_nodes == _upstream_closure(MART)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "docs-lineage-graph.png")
+    assert (ARTIFACTS / "docs-lineage-graph.png").stat().st_size > 10_000
+
+
+def _doc_blocks() -> dict[str, str]:
+    text = (PROJECT_DIR / "models" / "docs.md").read_text()
+    return dict(re.findall(r"{% docs (\w+) %}(.*?){% enddocs %}", text, flags=re.DOTALL))
+
+
+def test_model_page_shows_every_column_description(page: Page, docs_url: str) -> None:
+    blocks = _doc_blocks()
+    model = next(m for m in yaml.safe_load(MART_YAML.read_text())["models"] if m["name"] == MART)
+    page.goto(f"{docs_url}/#!/model/model.tpch_lakehouse.{MART}")
+    rows = page.locator("tr[ng-click='toggle_column_expanded(column)']")
+    rows.first.wait_for()
+    shown = [" ".join(row.split()) for row in rows.all_inner_texts()]
+
+    assert len(shown) == len(model["columns"])
+    for row, column in zip(shown, model["columns"], strict=True):
+        description = re.sub(
+            r"{{ doc\('(\w+)'\) }}", lambda m: blocks[m.group(1)].strip(), column["description"]
+        )
+        assert row.startswith(column["name"] + " "), row
+        assert " ".join(description.split()) in row, row
+    page.screenshot(path=ARTIFACTS / "docs-model-page.png", full_page=True)
+
+
+def test_static_site_is_one_self_contained_file(docs_target: Path) -> None:
+    static = (docs_target / "static_index.html").read_text()
+    assert f'"model.tpch_lakehouse.{MART}"' in static  # manifest inlined
+    assert not re.search(r"""fetch\(\s*['"]manifest\.json""", static)
+
+
+def test_docs_coverage_gate_passes_on_the_project(docs_target: Path) -> None:
+    passed, text = docs_coverage.report(docs_target)
+    assert passed, text
+
+
+def test_docs_coverage_gate_names_each_gap(docs_target: Path) -> None:
+    manifest, catalog = docs_coverage.load(docs_target)
+    broken = copy.deepcopy(manifest)
+    nodes = broken["nodes"]
+    mart = nodes[f"model.tpch_lakehouse.{MART}"]
+    mart["columns"]["region_name"]["description"] = ""
+    del mart["columns"]["nation_name"]  # still in the built table (catalog)
+    mart["config"]["contract"]["enforced"] = False
+    nodes["model.tpch_lakehouse.dim_part"]["description"] = " "
+    for test_id in [t for t in nodes if t.startswith("test.tpch_lakehouse.unique_dim_date_")]:
+        del nodes[test_id]
+
+    findings = {str(finding) for finding in docs_coverage.check(broken, catalog)}
+    assert findings == {
+        f"model.tpch_lakehouse.{MART}: column 'region_name' has no description",
+        f"model.tpch_lakehouse.{MART}: column 'nation_name' has no description",
+        f"model.tpch_lakehouse.{MART}: mart without an enforced contract",
+        "model.tpch_lakehouse.dim_part: no description",
+        (
+            "model.tpch_lakehouse.dim_date: no primary-key test (unique + not_null on a column, "
+            "or unique_combination)"
+        ),
+    }
