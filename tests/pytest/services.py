@@ -1,17 +1,21 @@
-"""Servers the thrift-target tests start and stop themselves, all on 127.0.0.1: a PostgreSQL for
-the Hive metastore, a Spark standalone cluster and the Thrift server (through the `lakehouse` CLI)."""
+"""Servers the tests start and stop themselves, all on 127.0.0.1: a PostgreSQL for the Hive
+metastore, an OpenLDAP directory, a Spark standalone cluster and the Thrift server (through the
+`lakehouse` CLI); dbt run in the background and crashes of what the CLI started."""
 
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from glob import glob
 from pathlib import Path
 
-from conftest import BIN
+from conftest import BIN, PROJECT_DIR, Lakehouse
 
 
 def free_port() -> int:
@@ -97,3 +101,140 @@ def thrift_server(env: dict[str, str]) -> Iterator[None]:
         yield
     finally:
         lakehouse("server", "stop", env=env)
+
+
+def kill_daemon(env: dict[str, str], name: str) -> int:
+    """SIGKILL a process the `lakehouse` CLI started (and its children, e.g. a worker's executor),
+    as a crash would; returns its pid."""
+    pid = int((Path(env["LAKEHOUSE_RUN_DIR"]) / f"{name}.pid").read_text())
+    os.killpg(pid, signal.SIGKILL)
+    return pid
+
+
+@contextmanager
+def dbt_in_background(lakehouse: Lakehouse, *args: str) -> Iterator[subprocess.Popen]:
+    """A dbt command running while the test does something else; its output goes to
+    <root>/dbt-background.log. The caller waits for it; it is killed if still running at the end."""
+    log = (lakehouse.root / "dbt-background.log").open("w")
+    process = subprocess.Popen(
+        [str(BIN / "dbt"), *args],
+        cwd=PROJECT_DIR,
+        env=lakehouse.env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def wait_for_output(lakehouse: Lakehouse, pattern: str, timeout: float = 600) -> None:
+    """Block until the background dbt command's output matches the regular expression."""
+    log = lakehouse.root / "dbt-background.log"
+    deadline = time.monotonic() + timeout
+    while not re.search(pattern, log.read_text()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"dbt never printed {pattern!r}:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
+
+
+def server_env(root: Path, **overrides: str) -> dict[str, str]:
+    """Environment of a Thrift server (and cluster) private to one test: its own ports, run folder
+    and warehouse under root; Derby catalog unless LAKEHOUSE_METASTORE_URL is among overrides."""
+    return {
+        **os.environ,
+        "LAKEHOUSE_RUN_DIR": str(root / "run"),
+        "LAKEHOUSE_THRIFT_PORT": str(free_port()),
+        "LAKEHOUSE_CONNECT_PORT": str(free_port()),
+        "LAKEHOUSE_SERVER_WAREHOUSE_DIR": str(root / "warehouse"),
+        **overrides,
+    }
+
+
+def thrift_lakehouse(root: Path, raw_data: Path, env: dict[str, str]) -> Lakehouse:
+    """The lakehouse a server started with `env` holds, as dbt's thrift target sees it; Python
+    models run over Spark Connect in the same server application."""
+    return Lakehouse(
+        root=root,
+        data_dir=raw_data,
+        extra_env={
+            "DBT_TARGET": "thrift",
+            "LAKEHOUSE_THRIFT_PORT": env["LAKEHOUSE_THRIFT_PORT"],
+            "LAKEHOUSE_CONNECT_PORT": env["LAKEHOUSE_CONNECT_PORT"],
+        },
+    )
+
+
+LDAP_SUFFIX = "dc=lakehouse,dc=test"
+LDAP_PEOPLE = f"ou=people,{LDAP_SUFFIX}"
+
+
+@contextmanager
+def ldap_server(accounts: dict[str, str]) -> Iterator[str]:
+    """An OpenLDAP server (Debian slapd) on 127.0.0.1 holding uid=<name>,ou=people,dc=lakehouse,
+    dc=test with the given passwords; yields its URL."""
+    folder = Path(tempfile.mkdtemp(prefix="slapd-"))
+    (folder / "data").mkdir()
+    url, admin = f"ldap://127.0.0.1:{free_port()}/", f"cn=admin,{LDAP_SUFFIX}"
+    admin_password = os.urandom(8).hex()
+    schemas = "".join(
+        f"include /etc/ldap/schema/{name}.schema\n" for name in ("core", "cosine", "inetorgperson")
+    )
+    (folder / "slapd.conf").write_text(
+        f"{schemas}modulepath /usr/lib/ldap\nmoduleload back_mdb\npidfile {folder}/slapd.pid\n"
+        f'database mdb\nsuffix "{LDAP_SUFFIX}"\nrootdn "{admin}"\nrootpw {admin_password}\n'
+        f"directory {folder}/data\n"
+    )
+    entries = [
+        f"dn: {LDAP_SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\no: lh\ndc: lakehouse",
+        f"dn: {LDAP_PEOPLE}\nobjectClass: organizationalUnit\nou: people",
+        *(
+            f"dn: uid={name},{LDAP_PEOPLE}\nobjectClass: inetOrgPerson\nuid: {name}\ncn: {name}\n"
+            f"sn: {name}\nuserPassword: {password}"
+            for name, password in accounts.items()
+        ),
+    ]
+    (folder / "entries.ldif").write_text("\n\n".join(entries) + "\n")
+    try:
+        # slapd detaches itself once it listens
+        subprocess.run(["/usr/sbin/slapd", "-f", folder / "slapd.conf", "-h", url], check=True)
+        subprocess.run(
+            ["ldapadd", "-x", "-H", url, "-D", admin, "-w", admin_password]
+            + ["-f", str(folder / "entries.ldif")],
+            check=True,
+            capture_output=True,
+        )
+        yield url
+    finally:
+        pid_file = folder / "slapd.pid"
+        if pid_file.exists():
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses (as the kernel lists them in /proc/net/tcp*) that listen on the port."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(_address(address))
+    return found
+
+
+def _address(hex_address: str) -> str:
+    raw = bytes.fromhex(hex_address)
+    if len(raw) == 4:
+        return socket.inet_ntop(socket.AF_INET, raw[::-1])
+    # IPv6 addresses are listed as four little-endian 32-bit words.
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
+    address = socket.inet_ntop(socket.AF_INET6, words)
+    # Java binds 127.0.0.1 as an IPv4-mapped address on an IPv6 socket: still loopback only.
+    return address.removeprefix("::ffff:")

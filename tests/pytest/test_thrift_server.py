@@ -1,7 +1,6 @@
 """The same project on a Spark Thrift server: PostgreSQL metastore, standalone master with two
 workers, all started and stopped here on 127.0.0.1; read by real clients; survives a restart."""
 
-import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -10,7 +9,18 @@ from pathlib import Path
 import pytest
 from conftest import MARTS, Lakehouse, fingerprint
 from pyhive import hive
-from services import free_port, lakehouse, postgres, spark_cluster, thrift_server
+from services import (
+    dbt_in_background,
+    free_port,
+    kill_daemon,
+    lakehouse,
+    postgres,
+    server_env,
+    spark_cluster,
+    thrift_lakehouse,
+    thrift_server,
+    wait_for_output,
+)
 
 from lakehouse.spark_home import spark_script
 
@@ -39,37 +49,31 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Iterator[Served]:
+    """A build on a standalone cluster of two workers, one of which is killed (with its executor)
+    while the marts are being built: Spark must run the lost tasks on the other."""
     root = tmp_path_factory.mktemp("thrift")
-    thrift_port, connect_port, master_port = free_port(), free_port(), free_port()
+    master_port = free_port()
     with postgres() as (metastore_url, pg_port):
-        env = {
-            **os.environ,
-            "LAKEHOUSE_RUN_DIR": str(root / "run"),
-            "LAKEHOUSE_MASTER_PORT": str(master_port),
-            "SPARK_MASTER": f"spark://127.0.0.1:{master_port}",
-            "LAKEHOUSE_THRIFT_PORT": str(thrift_port),
-            "LAKEHOUSE_CONNECT_PORT": str(connect_port),
-            "LAKEHOUSE_SERVER_WAREHOUSE_DIR": str(root / "warehouse"),
-            "LAKEHOUSE_METASTORE_URL": metastore_url,
-        }
+        env = server_env(
+            root,
+            LAKEHOUSE_MASTER_PORT=str(master_port),
+            SPARK_MASTER=f"spark://127.0.0.1:{master_port}",
+            LAKEHOUSE_METASTORE_URL=metastore_url,
+        )
         with spark_cluster(env, workers=2), thrift_server(env):
-            lh = Lakehouse(
-                root=root,
-                data_dir=raw_data,
-                extra_env={
-                    "DBT_TARGET": "thrift",
-                    "LAKEHOUSE_THRIFT_PORT": str(thrift_port),
-                    # Python models run over Spark Connect in the same server application.
-                    "LAKEHOUSE_CONNECT_PORT": str(connect_port),
-                },
-            )
-            lh.dbt("build")
-            yield Served(lh, env, thrift_port, pg_port)
+            lh = thrift_lakehouse(root, raw_data, env)
+            with dbt_in_background(lh, "build") as build:
+                wait_for_output(lh, r"START sql \w+ model analytics_marts\.")
+                kill_daemon(env, "spark-worker-1")
+                assert build.wait(timeout=900) == 0, (root / "dbt-background.log").read_text()
+            yield Served(lh, env, int(env["LAKEHOUSE_THRIFT_PORT"]), pg_port)
 
 
 def test_build_ran_on_the_cluster_with_a_postgres_catalog(served: Served) -> None:
     master = dict(served.query("set spark.master"))["spark.master"]
     assert master == served.env["SPARK_MASTER"]
+    # the worker killed during the build stays dead: the build ran on the one left
+    assert "['spark-worker-2']" in lakehouse("cluster", "status", env=served.env).stdout
     tables = subprocess.run(
         ["psql", "-h", "127.0.0.1", "-p", str(served.pg_port), "-U", "lakehouse", "-At", "-c",
          'select "TBL_NAME" from "TBLS" order by 1', "metastore"],
