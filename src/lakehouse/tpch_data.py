@@ -63,18 +63,35 @@ def expected_files(table: str, scale: float) -> list[str]:
     return [f"{table}.{part}.parquet" for part in range(1, files_per_table(table, scale) + 1)]
 
 
+PARQUET_MAGIC = b"PAR1"
+
+
+def is_intact_parquet(path: Path) -> bool:
+    """The file starts and ends with Parquet's magic bytes: a truncated or overwritten file does not
+    (its footer, which readers need first, is gone)."""
+    if not path.is_file() or path.stat().st_size < 2 * len(PARQUET_MAGIC) + 4:
+        return False
+    with path.open("rb") as file:
+        head = file.read(len(PARQUET_MAGIC))
+        file.seek(-len(PARQUET_MAGIC), 2)
+        return head == PARQUET_MAGIC and file.read() == PARQUET_MAGIC
+
+
 def incomplete_tables(directory: Path, scale: float) -> list[str]:
-    """Tables missing any of their generated files (files added beside them do not count)."""
+    """Tables missing any of their generated files, or with one that is not intact Parquet (files
+    added beside them do not count)."""
     return [
         table
         for table in TABLES
-        if not all((directory / table / name).is_file() for name in expected_files(table, scale))
+        if not all(
+            is_intact_parquet(directory / table / name) for name in expected_files(table, scale)
+        )
     ]
 
 
 def generate(root: Path, scale: float) -> Path:
-    """Generate the tables missing at this scale, or missing one of their files; complete tables
-    are reused as they are.
+    """Generate the tables missing at this scale, or missing or holding a damaged one of their
+    files; complete tables are reused as they are.
 
     Each table is written into a temporary folder and moved into place whole, so an interrupted
     run never leaves a table with some of its files.

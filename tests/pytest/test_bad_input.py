@@ -1,7 +1,9 @@
 """Bad input is reported clearly and loses no row: missing raw files, an invalid scale factor, and
 raw rows that break the rules."""
 
+import json
 import re
+import shutil
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +23,15 @@ def test_missing_table_file_names_the_file_and_the_command(fresh_lakehouse: Lake
         f"Raw TPC-H table 'lineitem' has no Parquet file in {lh.dataset_dir}/lineitem/"
         in result.stdout
     )
+    assert "make data SCALE=0.01" in result.stdout
+
+
+def test_truncated_parquet_file_fails_the_run_naming_the_file(fresh_lakehouse: Lakehouse) -> None:
+    lh = fresh_lakehouse
+    damaged = lh.dataset_dir / "orders" / "orders.1.parquet"
+    damaged.write_bytes(damaged.read_bytes()[:1000])
+    result = lh.dbt("build", "--select", "stg_tpch__orders", expect_success=False)
+    assert str(damaged) in result.stdout
     assert "make data SCALE=0.01" in result.stdout
 
 
@@ -52,6 +63,43 @@ def test_invalid_scale_in_dbt_fails_before_any_table_is_created(tmp_path: Path) 
     assert "Invalid TPC-H scale factor '0.01'; drop'" in result.stdout
     tables = list((lh.warehouse_dir / "spark-warehouse").glob("*.db/*"))
     assert tables == []
+
+
+INJECTION = "'; drop table raw_tpch.orders; --"
+
+
+def test_schema_from_the_environment_must_be_an_identifier(tmp_path: Path, raw_data: Path) -> None:
+    lh = Lakehouse(
+        root=tmp_path, data_dir=raw_data, extra_env={"LAKEHOUSE_SCHEMA": f"analytics{INJECTION}"}
+    )
+    result = lh.dbt("run", "--select", "stg_tpch__regions", expect_success=False)
+    assert "is not a valid Spark schema name" in result.stdout
+    assert "LAKEHOUSE_SCHEMA" in result.stdout
+
+
+def test_dates_from_vars_are_validated_before_reaching_sql(fresh_lakehouse: Lakehouse) -> None:
+    injected = f"1999-12-31{INJECTION}"
+    result = fresh_lakehouse.dbt(
+        "run", "--select", "dim_date", "--vars", json.dumps({"date_spine_end": injected}),
+        expect_success=False,
+    )  # fmt: skip
+    assert f"generate_date_spine: '{injected}' is not a date written YYYY-MM-DD" in result.stdout
+
+
+def test_a_data_folder_with_quotes_in_its_name_stays_a_literal_path(
+    tmp_path: Path, raw_data: Path
+) -> None:
+    odd_root = tmp_path / f"it's{INJECTION}"
+    shutil.copytree(raw_data, odd_root)
+    lh = Lakehouse(root=tmp_path, data_dir=odd_root)
+    lh.dbt("run", "--select", "stg_tpch__orders")  # every raw table registered at that path
+    oracle = Lakehouse(root=tmp_path, data_dir=raw_data)
+    (orders,) = oracle.query(f"select count(*) from {oracle.raw('orders')}")[0]
+    result = lh.dbt(
+        "show", "--quiet", "--output", "json", "--inline",
+        "select count(*) as row_count from raw_tpch.orders",
+    )  # fmt: skip
+    assert json.loads(result.stdout[result.stdout.index("{") :])["show"][0]["row_count"] == orders
 
 
 def nullable(schema: pa.Schema) -> pa.Schema:
@@ -94,19 +142,30 @@ def failed_tests(dbt_output: str) -> set[str]:
     return set(re.findall(r"FAIL \d+ (\S+)", dbt_output))
 
 
-def test_rows_breaking_the_rules_are_caught_and_kept(fresh_lakehouse: Lakehouse) -> None:
+def test_rows_breaking_the_rules_are_rejected_or_caught_and_none_is_lost(
+    fresh_lakehouse: Lakehouse,
+) -> None:
     lh = fresh_lakehouse
     write_faulty_rows(lh)
     lh.dbt("build", "--exclude", "test_type:data")
     result = lh.dbt("test", expect_success=False)
 
+    # Rows breaking a row-level rule are quarantined with the reason and the file they came from.
+    rejected = lh.query(
+        f"""select rejection_reason, json_extract(raw_row, '$.l_linenumber')::int, source_file
+        from read_parquet('{lh.table_glob("analytics_quarantine", "tpch_lineitem_rejected")}')
+        order by 2"""
+    )
+    faulty_file = f"{lh.dataset_dir}/lineitem/lineitem.faulty.parquet"
+    assert [(reason, line) for reason, line, _ in rejected] == [
+        ("order key or line number missing", 100),
+        ("quantity not positive", 101),
+    ]
+    assert {re.sub("^file:/*", "/", file) for *_, file in rejected} == {faulty_file}
+
+    # Rows breaking a rule across tables reach the marts, and a named test fails on each.
     failed = failed_tests(result.stdout)
     expected_failures = {
-        # null key
-        "source_not_null_tpch_lineitem_l_orderkey",
-        "not_null_stg_tpch__line_items_order_key",
-        # negative quantity
-        "expression_is_true_stg_tpch__line_items_quantity__quantity_0",
         # ship date before order date
         "int_order_items__enriched_ships_on_or_after_order_date",
         # unknown nation
@@ -114,15 +173,16 @@ def test_rows_breaking_the_rules_are_caught_and_kept(fresh_lakehouse: Lakehouse)
         "relationships_stg_tpch__customers_nation_key__nation_key__ref_stg_tpch__nations_",
     }
     assert expected_failures <= failed, f"not reported: {expected_failures - failed}"
+    assert "assert_raw_rows_are_accepted_or_rejected" not in failed
     # Each failure is readable: the test's name and how many rows broke the rule.
-    assert (
-        "Failure in test expression_is_true_stg_tpch__line_items_quantity__quantity_0"
-        in result.stdout
-    )
+    assert "Failure in test int_order_items__enriched_ships_on_or_after_order_date" in result.stdout
     assert "Got 1 result, configured to fail if != 0" in result.stdout
 
-    # Nothing was dropped on the way: the faulty rows reached the marts, where the tests flag them.
-    for mart, raw in [("fct_order_items", "lineitem"), ("dim_customer", "customer")]:
+    # Nothing was lost: raw = accepted (in the marts) + rejected, counted straight from the files.
+    for mart, raw, rejected_rows in [
+        ("fct_order_items", "lineitem", 2),
+        ("dim_customer", "customer", 0),
+    ]:
         (raw_rows,) = lh.query(f"select count(*) from {lh.raw(raw)}")[0]
         (mart_rows,) = lh.query(f"select count(*) from {lh.mart(mart)}")[0]
-        assert mart_rows == raw_rows, mart
+        assert mart_rows + rejected_rows == raw_rows, mart

@@ -36,3 +36,14 @@ def test_generation_reuses_complete_tables_and_restores_a_deleted_file(tmp_path)
     tpch_data.generate(tmp_path, 0.01)
     assert lineitem.is_file()
     assert orders.stat().st_mtime_ns == orders_written  # reused, not written again
+
+
+def test_generation_replaces_a_truncated_file(tmp_path) -> None:
+    dataset = tpch_data.generate(tmp_path, 0.01)
+    orders = dataset / "orders" / "orders.1.parquet"
+    intact = orders.read_bytes()
+    orders.write_bytes(intact[: len(intact) // 2])
+    assert tpch_data.incomplete_tables(dataset, 0.01) == ["orders"]
+
+    tpch_data.generate(tmp_path, 0.01)
+    assert orders.read_bytes() == intact  # tpchgen is deterministic

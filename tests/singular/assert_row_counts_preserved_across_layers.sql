@@ -1,17 +1,14 @@
--- Each entity keeps its row count from the raw source through staging and intermediate to its mart:
--- returns one row per layer whose count differs from the raw source's.
+-- Each entity keeps its accepted rows from staging through intermediate to its mart: returns
+-- one row per layer whose count differs from staging's (raw rows breaking a rule stop before it).
 with
 
 counts as (
     {%- set layers = [
-        ('line_items', 'source', source('tpch', 'lineitem')),
         ('line_items', 'staging', ref('stg_tpch__line_items')),
         ('line_items', 'intermediate', ref('int_order_items__enriched')),
         ('line_items', 'mart', ref('fct_order_items')),
-        ('orders', 'source', source('tpch', 'orders')),
         ('orders', 'staging', ref('stg_tpch__orders')),
         ('orders', 'mart', ref('fct_orders')),
-        ('customers', 'source', source('tpch', 'customer')),
         ('customers', 'staging', ref('stg_tpch__customers')),
         ('customers', 'mart', ref('customer_lifetime_value')),
     ] %}
@@ -25,20 +22,20 @@ counts as (
     {%- endfor %}
 ),
 
-source_counts as (
+staging_counts as (
     select
         entity,
-        row_count as source_row_count
+        row_count as staging_row_count
     from counts
-    where layer = 'source'
+    where layer = 'staging'
 )
 
 select
     counts.entity,
     counts.layer,
     counts.row_count,
-    source_counts.source_row_count
+    staging_counts.staging_row_count
 from counts
-inner join source_counts
-    on counts.entity = source_counts.entity
-where counts.row_count != source_counts.source_row_count
+inner join staging_counts
+    on counts.entity = staging_counts.entity
+where counts.row_count != staging_counts.staging_row_count

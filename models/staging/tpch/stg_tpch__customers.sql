@@ -2,6 +2,7 @@ with
 
 source as (
     select * from {{ source('tpch', 'customer') }}
+    where not {{ breaks_rejection_rules('customer') }}
 ),
 
 renamed as (

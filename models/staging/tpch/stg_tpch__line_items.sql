@@ -2,6 +2,7 @@ with
 
 source as (
     select * from {{ source('tpch', 'lineitem') }}
+    where not {{ breaks_rejection_rules('lineitem') }}
 ),
 
 renamed as (

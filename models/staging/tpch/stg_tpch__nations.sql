@@ -2,6 +2,7 @@ with
 
 source as (
     select * from {{ source('tpch', 'nation') }}
+    where not {{ breaks_rejection_rules('nation') }}
 ),
 
 renamed as (

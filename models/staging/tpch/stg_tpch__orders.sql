@@ -2,6 +2,7 @@ with
 
 source as (
     select * from {{ source('tpch', 'orders') }}
+    where not {{ breaks_rejection_rules('orders') }}
 ),
 
 renamed as (

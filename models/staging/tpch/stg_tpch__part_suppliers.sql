@@ -2,6 +2,7 @@ with
 
 source as (
     select * from {{ source('tpch', 'partsupp') }}
+    where not {{ breaks_rejection_rules('partsupp') }}
 ),
 
 renamed as (

@@ -2,6 +2,7 @@ with
 
 source as (
     select * from {{ source('tpch', 'part') }}
+    where not {{ breaks_rejection_rules('part') }}
 ),
 
 renamed as (

@@ -2,6 +2,7 @@ with
 
 source as (
     select * from {{ source('tpch', 'region') }}
+    where not {{ breaks_rejection_rules('region') }}
 ),
 
 renamed as (

@@ -2,6 +2,7 @@ with
 
 source as (
     select * from {{ source('tpch', 'supplier') }}
+    where not {{ breaks_rejection_rules('supplier') }}
 ),
 
 renamed as (

@@ -1,0 +1,1 @@
+{{ select_rejected_rows(source('tpch', 'partsupp')) }}
