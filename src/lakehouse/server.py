@@ -11,6 +11,7 @@ from lakehouse.spark_home import spark_env, spark_script
 
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 POSTGRES_JDBC_JAR = "/usr/share/java/postgresql.jar"
+AUTH_MODES = ("NONE", "LDAP")
 
 
 class ServerError(RuntimeError):
@@ -31,6 +32,15 @@ class ServerSettings:
     metastore_user: str
     metastore_password: str
     driver_memory: str
+    # HiveServer2 authentication: NONE (loopback default) or LDAP (bind as uid=<user>,<base DN>).
+    thrift_auth: str = "NONE"
+    ldap_url: str | None = None
+    ldap_base_dn: str | None = None
+    # Bearer token Spark Connect clients must present (sc://localhost:<port>/;token=...).
+    connect_token: str | None = None
+    # Account the launcher checks the server with (`select 1`); dbt's thrift target uses the same.
+    client_user: str = "lakehouse"
+    client_password: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> "ServerSettings":
@@ -52,9 +62,43 @@ class ServerSettings:
             "metastore_user": env("LAKEHOUSE_METASTORE_USER", "lakehouse"),
             "metastore_password": env("LAKEHOUSE_METASTORE_PASSWORD", ""),
             "driver_memory": env("SPARK_DRIVER_MEMORY", "2g"),
+            "thrift_auth": env("LAKEHOUSE_THRIFT_AUTH", "NONE").upper(),
+            "ldap_url": env("LAKEHOUSE_LDAP_URL") or None,
+            "ldap_base_dn": env("LAKEHOUSE_LDAP_BASE_DN") or None,
+            "connect_token": env("LAKEHOUSE_CONNECT_TOKEN") or None,
+            "client_user": env("LAKEHOUSE_THRIFT_USER", "lakehouse"),
+            "client_password": env("LAKEHOUSE_THRIFT_PASSWORD") or None,
         }
         settings.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**settings)
+
+    def check(self) -> None:
+        """ServerError naming the setting when the authentication settings do not fit together."""
+        if self.thrift_auth not in AUTH_MODES:
+            raise ServerError(
+                f"LAKEHOUSE_THRIFT_AUTH={self.thrift_auth!r} is not supported: use "
+                + " or ".join(AUTH_MODES)
+            )
+        if self.thrift_auth == "LDAP" and not (
+            self.ldap_url and self.ldap_base_dn and self.client_password
+        ):
+            raise ServerError(
+                "LAKEHOUSE_THRIFT_AUTH=LDAP needs LAKEHOUSE_LDAP_URL (ldap://host:port), "
+                "LAKEHOUSE_LDAP_BASE_DN (users are bound as uid=<user>,<base DN>) and an account "
+                "to check the server with: LAKEHOUSE_THRIFT_USER, LAKEHOUSE_THRIFT_PASSWORD"
+            )
+
+    def hive_conf(self) -> dict[str, str]:
+        """HiveServer2 settings: where it listens and how clients authenticate."""
+        conf = {
+            "hive.server2.thrift.bind.host": self.host,
+            "hive.server2.thrift.port": str(self.thrift_port),
+            "hive.server2.authentication": self.thrift_auth,
+        }
+        if self.thrift_auth == "LDAP":
+            conf["hive.server2.authentication.ldap.url"] = str(self.ldap_url)
+            conf["hive.server2.authentication.ldap.baseDN"] = str(self.ldap_base_dn)
+        return conf
 
     def spark_conf(self) -> dict[str, str]:
         """Spark properties that depend on this environment (the rest is conf/thrift-server.conf)."""
@@ -89,6 +133,14 @@ class ServerSettings:
         conf["spark.driver.extraJavaOptions"] = " ".join(java_options)
         return conf
 
+    def env(self) -> dict[str, str]:
+        """Environment of the server process; the Connect token goes here, not on its command
+        line, where any local user could read it."""
+        env = spark_env()
+        if self.connect_token:
+            env["SPARK_CONNECT_AUTHENTICATE_TOKEN"] = self.connect_token
+        return env
+
     def command(self) -> list[str]:
         command = [
             spark_script("spark-submit"),
@@ -101,13 +153,9 @@ class ServerSettings:
         ]
         for key, value in self.spark_conf().items():
             command += ["--conf", f"{key}={value}"]
-        command += [
-            "spark-internal",
-            "--hiveconf",
-            f"hive.server2.thrift.bind.host={self.host}",
-            "--hiveconf",
-            f"hive.server2.thrift.port={self.thrift_port}",
-        ]
+        command.append("spark-internal")
+        for key, value in self.hive_conf().items():
+            command += ["--hiveconf", f"{key}={value}"]
         return command
 
 
@@ -115,14 +163,20 @@ def daemon() -> Daemon:
     return Daemon("thrift-server", paths.run_dir())
 
 
-def answers_select_one(host: str, port: int) -> bool:
-    """True when a real HiveServer2 session on host:port answers `select 1`."""
-    if not port_open(host, port):
+def answers_select_one(settings: ServerSettings) -> bool:
+    """True when a real HiveServer2 session, authenticated as the settings say, answers `select 1`."""
+    if not port_open(settings.host, settings.thrift_port):
         return False
     from pyhive import hive
 
     try:
-        connection = hive.connect(host=host, port=port, username="lakehouse")
+        connection = hive.connect(
+            host=settings.host,
+            port=settings.thrift_port,
+            username=settings.client_user,
+            password=settings.client_password,
+            auth=settings.thrift_auth,
+        )
         try:
             cursor = connection.cursor()
             cursor.execute("select 1")
@@ -135,6 +189,7 @@ def answers_select_one(host: str, port: int) -> bool:
 
 def start(settings: ServerSettings, timeout: float = 240) -> str:
     """Start the server in the background and wait until it answers; idempotent."""
+    settings.check()
     server = daemon()
     if server.pid() is not None:
         return f"Thrift server already running (pid {server.pid()}) on {settings.host}:{settings.thrift_port}"
@@ -144,12 +199,12 @@ def start(settings: ServerSettings, timeout: float = 240) -> str:
             "set LAKEHOUSE_THRIFT_PORT"
         )
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    pid = server.start(settings.command(), env=spark_env(), cwd=settings.warehouse_dir)
+    pid = server.start(settings.command(), env=settings.env(), cwd=settings.warehouse_dir)
 
     def ready() -> bool:
         if server.pid() is None:
             raise ServerError(f"the Thrift server exited while starting:\n{server.log_tail()}")
-        return answers_select_one(settings.host, settings.thrift_port)
+        return answers_select_one(settings)
 
     if not wait_until(ready, timeout, interval=2):
         server.stop()
@@ -169,7 +224,7 @@ def stop() -> str:
 
 def status(settings: ServerSettings) -> tuple[bool, str]:
     pid = daemon().pid()
-    answering = answers_select_one(settings.host, settings.thrift_port)
+    answering = answers_select_one(settings)
     if answering:
         where = f"pid {pid}" if pid else "not started by this launcher"
         return True, f"Thrift server answering on {settings.host}:{settings.thrift_port} ({where})"
@@ -180,7 +235,8 @@ def status(settings: ServerSettings) -> tuple[bool, str]:
 
 def run_foreground(settings: ServerSettings) -> None:
     """Replace this process with the server (a container's main process)."""
+    settings.check()
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     os.chdir(settings.warehouse_dir)
     command = settings.command()
-    os.execvpe(command[0], command, spark_env())
+    os.execvpe(command[0], command, settings.env())

@@ -1,6 +1,10 @@
-"""Connections: dbt-spark's, with a connection failure to a server explained in full."""
+"""Connections: dbt-spark's, with a connection failure to a server and an unreadable data file
+explained in full."""
 
+import os
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from dbt.adapters.contracts.connection import Connection
 from dbt.adapters.exceptions import FailedToConnectError
@@ -9,9 +13,10 @@ from dbt.adapters.spark.connections import (
     SparkConnectionMethod,
     SparkCredentials,
 )
-from dbt_common.exceptions import DbtConfigError
+from dbt_common.exceptions import DbtConfigError, DbtRuntimeError
 
 ADAPTER_TYPE = "lakehouse_spark"
+SPARK_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass
@@ -19,12 +24,36 @@ class LakehouseSparkCredentials(SparkCredentials):
     # Spark Connect endpoint for Python models on a server target (default: sc://<host>:15002).
     connect_url: str | None = None
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # Schema names reach SQL unquoted (create schema, every relation name): identifiers only.
+        if not SPARK_IDENTIFIER.fullmatch(self.schema or ""):
+            raise DbtConfigError(
+                f"The profile's schema {self.schema!r} (LAKEHOUSE_SCHEMA) is not a valid Spark "
+                "schema name: use letters, digits and underscores, starting with a letter or _."
+            )
+        # The profile renders an unset LAKEHOUSE_THRIFT_PASSWORD as ''; PyHive wants no password
+        # at all unless the server authenticates (LDAP).
+        if not self.password:
+            self.password = None
+
     @property
     def type(self) -> str:
         return ADAPTER_TYPE
 
 
+# What HiveServer2 answers when a SASL login is refused.
+REFUSED_LOGIN_MARKERS = ("Error validating", "Peer indicated failure", "authentication failed")
+
+
 def unreachable_server_message(credentials: SparkCredentials, error: Exception) -> str:
+    if any(marker in str(error) for marker in REFUSED_LOGIN_MARKERS):
+        return (
+            f"The Spark Thrift server at {credentials.host}:{credentials.port} refused the login "
+            f"of user '{credentials.user}' (auth {credentials.auth or 'NONE'}): {error}. Set "
+            "LAKEHOUSE_THRIFT_USER and LAKEHOUSE_THRIFT_PASSWORD to an account the server accepts "
+            "(LAKEHOUSE_THRIFT_AUTH=LDAP)."
+        )
     return (
         f"Cannot reach the Spark Thrift server at {credentials.host}:{credentials.port} "
         f"({error}). Start it with `lakehouse server start` (or `docker compose up -d` for the "
@@ -34,8 +63,36 @@ def unreachable_server_message(credentials: SparkCredentials, error: Exception) 
     )
 
 
+UNREADABLE_FILE = re.compile(
+    r"FAILED_READ_FILE\S*\] Encountered error while reading file (\S+?)\.?\s"
+)
+
+
+def unreadable_file_hint(message: str) -> str | None:
+    """What to do when Spark could not read a data file (truncated, overwritten, not Parquet)."""
+    found = UNREADABLE_FILE.search(message)
+    if found is None:
+        return None
+    scale = os.environ.get("TPCH_SCALE", "<scale>")
+    return (
+        f"Spark could not read {found.group(1)}: the file is damaged or not Parquet. If it is raw "
+        f"TPC-H data, `make data SCALE={scale}` (lakehouse data) generates damaged files again; "
+        "otherwise replace or remove the file."
+    )
+
+
 class LakehouseSparkConnectionManager(SparkConnectionManager):
     TYPE = ADAPTER_TYPE
+
+    def execute(self, sql: str, *args: Any, **kwargs: Any) -> Any:
+        # Spark reads data files when results are fetched, after dbt-spark's exception handler.
+        try:
+            return super().execute(sql, *args, **kwargs)
+        except Exception as error:
+            hint = unreadable_file_hint(str(error))
+            if hint is None:
+                raise
+            raise DbtRuntimeError(f"{hint}\n{error}") from error
 
     @classmethod
     def open(cls, connection: Connection) -> Connection:
