@@ -20,7 +20,7 @@ export LAKEHOUSE_CONF_DIR := $(CURDIR)/conf
 export SPARK_LOCAL_IP ?= 127.0.0.1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv data build test lint lint-changed lint-bench hooks docs docs-site pr-build state clean
+.PHONY: help venv data build test tpch-check lint lint-changed lint-bench hooks docs docs-site pr-build state clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -41,6 +41,10 @@ build: data ## seeds, models and tests on the embedded Spark (dbt build)
 
 test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium)
 	pytest
+
+tpch-check: data ## build the 22 TPC-H query models at SCALE and check their answers
+	dbt build --select +tag:tpch
+	lakehouse tpch-check --scale $(SCALE)
 
 lint: venv ## sqlfluff, ruff, YAML and dbt parse on the whole tree (the pre-commit checks)
 	pre-commit run --all-files --hook-stage manual

@@ -1,10 +1,19 @@
 """`lakehouse`: the project's command line. Each subcommand says what it does in `--help`."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from lakehouse import cluster, docs_coverage, lint_benchmark, paths, server, tpch_data
+from lakehouse import (
+    cluster,
+    docs_coverage,
+    lint_benchmark,
+    paths,
+    server,
+    tpch_answers,
+    tpch_data,
+)
 
 
 def _data(args: argparse.Namespace) -> int:
@@ -20,10 +29,10 @@ def _data(args: argparse.Namespace) -> int:
 
 def _server(args: argparse.Namespace) -> int:
     settings = server.ServerSettings.from_env(master=args.master)
-    if args.action == "start" and args.foreground:
-        server.run_foreground(settings)
     if args.action == "start":
         try:
+            if args.foreground:
+                server.run_foreground(settings)
             print(server.start(settings, timeout=args.timeout))
         except server.ServerError as error:
             print(f"lakehouse server: {error}", file=sys.stderr)
@@ -65,6 +74,20 @@ def _docs_coverage(args: argparse.Namespace) -> int:
         return 2
     print(text)
     return 0 if passed else 1
+
+
+def _tpch_check(args: argparse.Namespace) -> int:
+    scale = tpch_data.parse_scale(args.scale)
+    tables = args.warehouse_dir / "spark-warehouse" / f"{args.schema}.db"
+    problems = tpch_answers.check(tables, tpch_data.dataset_dir(args.data_dir, scale), scale)
+    for problem in problems:
+        print(problem)
+    checked = "the official answers and DuckDB" if scale in tpch_answers.ANSWER_SCALES else "DuckDB"
+    if problems:
+        print(f"{len(problems)} differences between the TPC-H query models and {checked}")
+        return 1
+    print(f"all 22 TPC-H query models at SF {tpch_data.scale_label(scale)} match {checked}")
+    return 0
 
 
 def _lint_bench(args: argparse.Namespace) -> int:
@@ -149,6 +172,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--target-dir", type=Path, default=Path("target"), help="dbt target folder (default target)"
     )
     coverage.set_defaults(handler=_docs_coverage)
+
+    tpch_check = commands.add_parser(
+        "tpch-check",
+        help="compare the 22 TPC-H query models with the official answers and with DuckDB",
+        description="Read the tpch_qNN tables Spark built (dbt build --select +tag:tpch) and "
+        "compare them with the official TPC-H answer sets (SF 0.01, 0.1, 1; from the PyPI package "
+        "duckdb-extension-tpch) and with DuckDB running the official queries on the same raw files.",
+    )
+    tpch_check.add_argument("--scale", default="0.01", help="scale factor the tables were built at")
+    tpch_check.add_argument(
+        "--data-dir", type=Path, default=paths.data_root(), help="root folder of the raw data"
+    )
+    tpch_check.add_argument(
+        "--warehouse-dir",
+        type=Path,
+        default=Path(os.environ.get("LAKEHOUSE_WAREHOUSE_DIR", paths.PROJECT_DIR / "warehouse")),
+        help="warehouse of the embedded target (default $LAKEHOUSE_WAREHOUSE_DIR or warehouse)",
+    )
+    tpch_check.add_argument(
+        "--schema", default="analytics_tpch", help="schema of the query tables (analytics_tpch)"
+    )
+    tpch_check.set_defaults(handler=_tpch_check)
 
     lint_bench = commands.add_parser(
         "lint-bench",
