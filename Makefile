@@ -43,7 +43,7 @@ test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromiu
 	pytest
 
 tpch-check: data ## build the 22 TPC-H query models at SCALE and check their answers
-	dbt build --select +tag:tpch
+	dbt build --select +tag:tpch --indirect-selection cautious
 	lakehouse tpch-check --scale $(SCALE)
 
 lint: venv ## sqlfluff, ruff, YAML and dbt parse on the whole tree (the pre-commit checks)
