@@ -2,6 +2,7 @@
 dbt run as users run it (a subprocess, the embedded Spark target), and DuckDB reading the same
 Parquet files as an independent oracle."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -88,6 +89,11 @@ class Lakehouse:
                 f"\n{result.stderr[-3000:]}"
             )
         return result
+
+    def show(self, sql: str) -> list[dict]:
+        """Rows of a query run by Spark through dbt (`dbt show`), i.e. through the catalog."""
+        result = self.dbt("show", "--quiet", "--output", "json", "--inline", sql)
+        return json.loads(result.stdout[result.stdout.index("{") :])["show"]
 
     def table_glob(self, schema: str, table: str) -> str:
         return f"{self.warehouse_dir}/spark-warehouse/{schema}.db/{table}/**/*.parquet"

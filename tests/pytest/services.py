@@ -9,13 +9,14 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from glob import glob
 from pathlib import Path
 
 from conftest import BIN, PROJECT_DIR, Lakehouse
+
+from lakehouse.processes import wait_until
 
 
 def free_port() -> int:
@@ -136,11 +137,8 @@ def dbt_in_background(lakehouse: Lakehouse, *args: str) -> Iterator[subprocess.P
 def wait_for_output(lakehouse: Lakehouse, pattern: str, timeout: float = 600) -> None:
     """Block until the background dbt command's output matches the regular expression."""
     log = lakehouse.root / "dbt-background.log"
-    deadline = time.monotonic() + timeout
-    while not re.search(pattern, log.read_text()):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"dbt never printed {pattern!r}:\n{log.read_text()[-3000:]}")
-        time.sleep(0.5)
+    if not wait_until(lambda: re.search(pattern, log.read_text()), timeout, interval=0.5):
+        raise TimeoutError(f"dbt never printed {pattern!r}:\n{log.read_text()[-3000:]}")
 
 
 def server_env(root: Path, **overrides: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from services import free_port
 
 from dbt.adapters.lakehouse_spark.connections import (
     LakehouseSparkCredentials,
-    unreachable_server_message,
+    connection_failure_message,
 )
 from dbt.adapters.lakehouse_spark.impl import LakehouseSparkAdapter, default_submission_method
 from dbt.adapters.lakehouse_spark.python_submissions import (
@@ -74,7 +74,7 @@ def test_unreachable_connect_fails_fast_naming_the_url() -> None:
 
 
 def test_unreachable_server_message_says_what_to_do() -> None:
-    message = unreachable_server_message(
+    message = connection_failure_message(
         credentials(connect_retries=2, connect_timeout=5), OSError("refused")
     )
     assert "spark.example:10000" in message

@@ -95,11 +95,7 @@ def test_a_data_folder_with_quotes_in_its_name_stays_a_literal_path(
     lh.dbt("run", "--select", "stg_tpch__orders")  # every raw table registered at that path
     oracle = Lakehouse(root=tmp_path, data_dir=raw_data)
     (orders,) = oracle.query(f"select count(*) from {oracle.raw('orders')}")[0]
-    result = lh.dbt(
-        "show", "--quiet", "--output", "json", "--inline",
-        "select count(*) as row_count from raw_tpch.orders",
-    )  # fmt: skip
-    assert json.loads(result.stdout[result.stdout.index("{") :])["show"][0]["row_count"] == orders
+    assert lh.show("select count(*) as row_count from raw_tpch.orders") == [{"row_count": orders}]
 
 
 def nullable(schema: pa.Schema) -> pa.Schema:

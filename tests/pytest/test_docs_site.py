@@ -5,7 +5,6 @@ import copy
 import re
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from playwright.sync_api import Page, sync_playwright
 from services import free_port
 
 from lakehouse import docs_coverage
+from lakehouse.processes import port_open, wait_until
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 MART = "revenue_by_nation_month"
@@ -61,13 +61,13 @@ def docs_url(built_lakehouse: Lakehouse, docs_target: Path) -> Iterator[str]:
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
-    from lakehouse.processes import port_open
+    def listening() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"dbt docs serve exited with {process.returncode}")
+        return port_open("127.0.0.1", port)
 
-    deadline = time.monotonic() + timeout
-    while not port_open("127.0.0.1", port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"dbt docs serve did not listen on 127.0.0.1:{port}")
-        time.sleep(0.2)
+    if not wait_until(listening, timeout, interval=0.2):
+        raise RuntimeError(f"dbt docs serve did not listen on 127.0.0.1:{port}")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ its rows (a table, and an incremental fact rebuilt in full); a Thrift server kil
 no table half-written, and `dbt retry` finishes the build after a restart. (A worker lost during a
 build: test_thrift_server.py.)"""
 
-import json
 import shutil
 from pathlib import Path
 
@@ -43,8 +42,7 @@ def project_with_failing_models(destination: Path, models: list[str]) -> Path:
 def catalog_counts(lakehouse: Lakehouse, tables: list[str]) -> dict[str, int]:
     """Row counts read through Spark's catalog (the tables readers see), in one dbt invocation."""
     counts = ", ".join(f"(select count(*) from analytics_marts.{t}) as {t}" for t in tables)
-    result = lakehouse.dbt("show", "--quiet", "--output", "json", "--inline", f"select {counts}")
-    return json.loads(result.stdout[result.stdout.index("{") :])["show"][0]
+    return lakehouse.show(f"select {counts}")[0]
 
 
 def test_a_failing_rebuild_keeps_the_last_good_table(fresh_lakehouse: Lakehouse) -> None:

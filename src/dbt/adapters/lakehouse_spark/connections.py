@@ -46,7 +46,7 @@ class LakehouseSparkCredentials(SparkCredentials):
 REFUSED_LOGIN_MARKERS = ("Error validating", "Peer indicated failure", "authentication failed")
 
 
-def unreachable_server_message(credentials: SparkCredentials, error: Exception) -> str:
+def connection_failure_message(credentials: SparkCredentials, error: Exception) -> str:
     if any(marker in str(error) for marker in REFUSED_LOGIN_MARKERS):
         return (
             f"The Spark Thrift server at {credentials.host}:{credentials.port} refused the login "
@@ -105,5 +105,5 @@ class LakehouseSparkConnectionManager(SparkConnectionManager):
             if connection.credentials.method == SparkConnectionMethod.SESSION:
                 raise
             raise FailedToConnectError(
-                unreachable_server_message(connection.credentials, error)
+                connection_failure_message(connection.credentials, error)
             ) from error
