@@ -12,11 +12,12 @@
         {%- for column in source.columns.values() -%}
             {%- do columns.append(column.name ~ ' ' ~ column.data_type) -%}
         {%- endfor -%}
+        {#- Registered afresh on every run (the files are the truth; dropping an external table
+            keeps them). Every file below the folder is read: flat or in daily landing folders. -#}
+        {% do run_query('drop table if exists ' ~ table) %}
         {% do run_query(
-            'create table if not exists ' ~ table ~ ' (' ~ columns | join(', ') ~ ')'
-            ~ ' using parquet location ' ~ location) %}
-        {% do run_query('alter table ' ~ table ~ ' set location ' ~ location) %}
-        {% do run_query('refresh table ' ~ table) %}
+            'create table ' ~ table ~ ' (' ~ columns | join(', ') ~ ')'
+            ~ " using parquet options (recursiveFileLookup 'true') location " ~ location) %}
         {%- set row_count = run_query('select count(*) from ' ~ table).columns[0].values()[0] -%}
         {%- if row_count == 0 -%}
             {{ exceptions.raise_compiler_error(

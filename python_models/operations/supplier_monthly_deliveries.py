@@ -1,6 +1,7 @@
 """Each supplier's deliveries per order month (grain: one row per supplier and order month).
-Incremental: a run rebuilds the latest month already loaded and adds later ones, as the SQL facts do;
-partitioned by order_month."""
+Incremental like the SQL facts: a run rebuilds from the month that var fact_lookback_days reaches back
+to (from the latest loaded month, so at most one month more than fct_order_items rebuilt) and adds
+later ones; partitioned by order_month."""
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -14,10 +15,15 @@ def model(dbt, session) -> DataFrame:
     )
     items = dbt.ref("fct_order_items")
     if dbt.is_incremental:
-        # One row, bounded: the latest month already in the table.
-        latest_loaded = session.table(str(dbt.this)).agg(F.max("order_month")).collect()[0][0]
-        if latest_loaded is not None:
-            items = items.where(F.col("order_month") >= F.lit(latest_loaded))
+        lookback_days = int(dbt.config.meta_get("fact_lookback_days"))
+        # One row, bounded: the first month to rebuild.
+        first_month = (
+            session.table(str(dbt.this))
+            .agg(F.trunc(F.date_sub(F.max("order_month"), lookback_days), "MM"))
+            .collect()[0][0]
+        )
+        if first_month is not None:
+            items = items.where(F.col("order_month") >= F.lit(first_month))
     return items.groupBy("supplier_key", "order_month").agg(
         F.count("*").alias("line_item_count"),
         F.sum(F.col("is_late").cast("int")).alias("late_line_item_count"),

@@ -31,6 +31,10 @@ class InvalidScaleError(ValueError):
     """A scale factor tpchgen cannot or should not generate."""
 
 
+class NotGeneratedDataError(ValueError):
+    """The data folder holds something else than generated tables (a daily feed)."""
+
+
 def parse_scale(text: str | float) -> float:
     """The scale factor as a number, or InvalidScaleError saying what is accepted."""
     try:
@@ -52,6 +56,12 @@ def scale_label(scale: float) -> str:
 
 def dataset_dir(root: Path, scale: float) -> Path:
     return root / f"sf{scale_label(scale)}"
+
+
+def duckdb_table(table_dir: Path) -> str:
+    """A DuckDB table expression over every Parquet file below a raw table's folder, flat or in
+    landing folders (the folder names are not read as columns), as the dbt sources read them."""
+    return f"read_parquet('{table_dir}/**/*.parquet', hive_partitioning = false)"
 
 
 def files_per_table(table: str, scale: float) -> int:
@@ -97,6 +107,11 @@ def generate(root: Path, scale: float) -> Path:
     run never leaves a table with some of its files.
     """
     target = dataset_dir(root, scale)
+    if any(target.glob("*/landing_date=*")):
+        raise NotGeneratedDataError(
+            f"{target} holds a daily feed (`lakehouse feed`), not generated tables: generate into "
+            "another --data-dir and point TPCH_DATA_DIR at the feed only when running dbt"
+        )
     target.mkdir(parents=True, exist_ok=True)
     for table in incomplete_tables(target, scale):
         with tempfile.TemporaryDirectory(dir=target, prefix=f".{table}-") as staging:

@@ -3,7 +3,6 @@ dbt run as users run it (a subprocess, the embedded Spark target), and DuckDB re
 Parquet files as an independent oracle."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import duckdb
 import pytest
 
 from lakehouse import tpch_data
+from lakehouse.dbt_env import dbt_environment
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCALE = 0.01
@@ -56,17 +56,7 @@ class Lakehouse:
 
     def env(self) -> dict[str, str]:
         return {
-            **os.environ,
-            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-            "TPCH_SCALE": tpch_data.scale_label(self.scale),
-            "TPCH_DATA_DIR": str(self.data_dir),
-            "LAKEHOUSE_WAREHOUSE_DIR": str(self.warehouse_dir),
-            "LAKEHOUSE_CONF_DIR": str(PROJECT_DIR / "conf"),
-            "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"),
-            "DBT_TARGET_PATH": str(self.root / "target"),
-            "DBT_LOG_PATH": str(self.root / "logs"),
-            "SPARK_LOCAL_IP": "127.0.0.1",
-            "DBT_USE_COLORS": "false",
+            **dbt_environment(self.scale, self.data_dir, self.warehouse_dir, self.root),
             **self.extra_env,
         }
 
@@ -106,7 +96,7 @@ class Lakehouse:
 
     def raw(self, table: str) -> str:
         """A DuckDB table expression over the raw Parquet files of a TPC-H table."""
-        return f"read_parquet('{self.dataset_dir}/{table}/*.parquet')"
+        return tpch_data.duckdb_table(self.dataset_dir / table)
 
     def query(self, sql: str) -> list[tuple]:
         return duckdb.sql(sql).fetchall()

@@ -1,0 +1,91 @@
+"""The daily feed: facts built day by day, with late orders, equal the facts of one full build over
+the same files, and each incremental run rewrites only the months it must."""
+
+import subprocess
+from pathlib import Path
+
+import duckdb
+from conftest import BIN, Lakehouse, fingerprint
+
+FACTS = ["fct_order_items", "fct_orders", "supplier_monthly_deliveries"]  # the last is Python
+LATE_DAY, LAST_DAY = "1998-07-31", "1998-08-02"
+
+
+def feed(lakehouse: Lakehouse, source: Path, *args: str) -> None:
+    subprocess.run(
+        [str(BIN / "lakehouse"), "feed", *args, "--scale", "0.01"]
+        + ["--data-dir", str(source), "--feed-dir", str(lakehouse.data_dir)],
+        check=True,
+    )
+
+
+def hold_back(lakehouse: Lakehouse, day: str) -> Path:
+    """Take two orders of `day` out of the landed files, to land later: the first with its line
+    items, the second alone (its line items arrive before it). Returns the folder holding them."""
+    held = lakehouse.root / "held"
+    first, last = lakehouse.query(
+        f"select min(o_orderkey), max(o_orderkey) from {lakehouse.raw('orders')} "
+        f"where o_orderdate = '{day}'"
+    )[0]
+    for table, late in [
+        ("orders", f"o_orderkey in ({first}, {last})"),
+        ("lineitem", f"l_orderkey = {first}"),
+    ]:
+        (landed,) = (lakehouse.dataset_dir / table / f"landing_date={day}").glob("*.parquet")
+        # Read into memory first: the landed file is rewritten below.
+        rows = duckdb.from_arrow(duckdb.read_parquet(str(landed)).to_arrow_table())
+        (held / table).mkdir(parents=True)
+        rows.filter(late).write_parquet(str(held / table / "late.parquet"))
+        rows.filter(f"not ({late})").write_parquet(str(landed))
+    return held
+
+
+def month_files(lakehouse: Lakehouse, table: str) -> dict[str, set[tuple[str, int]]]:
+    """Per order_month partition folder: the name and modification time of each data file."""
+    folder = Path(lakehouse.table_glob("analytics_marts", table).split("/**")[0])
+    return {
+        partition.name: {(f.name, f.stat().st_mtime_ns) for f in partition.glob("*.parquet")}
+        for partition in folder.iterdir()
+        if partition.name.startswith("order_month=")
+    }
+
+
+def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> None:
+    lh = Lakehouse(root=tmp_path, data_dir=tmp_path / "feed")
+    feed(lh, raw_data, "start", "--until", LATE_DAY)  # the history up to July 31 in one batch
+    held = hold_back(lh, LATE_DAY)  # two July 31 orders will land two days late
+    lh.dbt(
+        "build", "--resource-type", "seed", "--resource-type", "model",
+        "--select", "+fct_orders", "+supplier_monthly_deliveries",
+    )  # fmt: skip
+    feed(lh, raw_data, "next")  # August 1: the latest loaded month is August now
+    lh.dbt("run", "--select", *FACTS)
+    feed(lh, raw_data, "next")  # August 2, with the held-back July orders landing late
+    for table in ["orders", "lineitem"]:
+        (held / table / "late.parquet").rename(
+            lh.dataset_dir / table / f"landing_date={LAST_DAY}" / "late.parquet"
+        )
+    before = {table: month_files(lh, table) for table in FACTS}
+    lh.dbt("run", "--select", *FACTS)
+
+    for table in FACTS:
+        after = month_files(lh, table)
+        changed = {month for month in after if after[month] != before[table].get(month)}
+        # The default 3-day lookback reaches back into July for the late orders; older months stay.
+        assert changed == {"order_month=1998-07-01", "order_month=1998-08-01"}, table
+
+    day_by_day = fingerprint(lh, FACTS)
+    lh.dbt("run", "--full-refresh", "--select", *FACTS)
+    assert fingerprint(lh, FACTS) == day_by_day
+
+    # And both hold every raw line item, the late orders' included.
+    expected = lh.query(f"""
+        select count(*), sum(l_extendedprice * (1 - l_discount)) from {lh.raw("lineitem")}
+    """)[0]
+    actual = lh.query(f"select count(*), sum(net_revenue) from {lh.mart('fct_order_items')}")[0]
+    assert actual == expected
+    late_orders = lh.query(f"""
+        select count(*) from {lh.mart("fct_orders")}
+        where order_key in (select o_orderkey from read_parquet('{lh.dataset_dir}/orders/**/late.parquet'))
+    """)[0][0]
+    assert late_orders == 2
