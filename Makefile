@@ -11,6 +11,9 @@ STATE_DIR ?= state
 # Base of the diff whose SQL files `make lint-changed` lints; output format for sqlfluff there.
 BASE ?= origin/main
 SQLFLUFF_FORMAT ?= human
+# Daily feed: where it lives and the last day its first (backfill) batch holds.
+FEED_DIR ?= $(CURDIR)/data/tpch-daily
+UNTIL ?= 1998-07-31
 
 export TPCH_SCALE := $(SCALE)
 export TPCH_DATA_DIR ?= $(CURDIR)/data/tpch
@@ -20,7 +23,7 @@ export LAKEHOUSE_CONF_DIR := $(CURDIR)/conf
 export SPARK_LOCAL_IP ?= 127.0.0.1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv data build test tpch-check lint lint-changed lint-bench hooks docs docs-site pr-build state clean
+.PHONY: help venv data build feed feed-build next-day test tpch-check bench lint lint-changed lint-bench hooks docs docs-site pr-build state clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -39,12 +42,25 @@ data: venv ## raw TPC-H Parquet at SCALE (default 0.01) under data/tpch
 build: data ## seeds, models and tests on the embedded Spark (dbt build)
 	dbt build
 
+feed: data ## daily feed in FEED_DIR: orders and line items up to UNTIL as one batch
+	lakehouse feed start --scale $(SCALE) --until $(UNTIL) --data-dir $(TPCH_DATA_DIR) --feed-dir $(FEED_DIR)
+
+feed-build: venv ## seeds, models and tests on the daily feed (dbt build)
+	TPCH_DATA_DIR=$(FEED_DIR) dbt build
+
+next-day: venv ## land the next day of the feed, build the incremental facts and their tests
+	lakehouse feed next --scale $(SCALE) --data-dir $(TPCH_DATA_DIR) --feed-dir $(FEED_DIR)
+	TPCH_DATA_DIR=$(FEED_DIR) dbt build --select config.materialized:incremental --indirect-selection cautious
+
 test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium)
 	pytest
 
 tpch-check: data ## build the 22 TPC-H query models at SCALE and check their answers
 	dbt build --select +tag:tpch --indirect-selection cautious
 	lakehouse tpch-check --scale $(SCALE)
+
+bench: venv ## benchmark at SCALE: builds, raw Spark, one new day, Thrift, TPC-H vs DuckDB (JSON + PNG)
+	lakehouse bench --scale $(SCALE)
 
 lint: venv ## sqlfluff, ruff, YAML and dbt parse on the whole tree (the pre-commit checks)
 	pre-commit run --all-files --hook-stage manual

@@ -24,12 +24,12 @@
     {{ run_hooks(pre_hooks) }}
     {%- if rebuild -%}
         {%- call statement('main', language=language) -%}
-            {{ create_table_as(False, swap.staging, compiled_code, language) }}
+            {{ create_table_as(False, swap.staging, rebalance_partitions(compiled_code, language), language) }}
         {%- endcall -%}
         {% do swap_in_staged_table(swap, target_relation) %}
     {%- else -%}
         {%- call statement('create_tmp_relation', language=language) -%}
-            {{ create_table_as(True, tmp_relation, compiled_code, language) }}
+            {{ create_table_as(True, tmp_relation, rebalance_partitions(compiled_code, language), language) }}
         {%- endcall -%}
         {%- do process_schema_changes(on_schema_change, tmp_relation, existing) -%}
         {%- call statement('main') -%}

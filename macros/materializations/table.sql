@@ -5,7 +5,7 @@
 
     {{ run_hooks(pre_hooks) }}
     {%- call statement('main', language=language) -%}
-        {{ create_table_as(False, swap.staging, compiled_code, language) }}
+        {{ create_table_as(False, swap.staging, rebalance_partitions(compiled_code, language), language) }}
     {%- endcall -%}
     {% do swap_in_staged_table(swap, target_relation) %}
 

@@ -3,10 +3,12 @@
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from lakehouse import (
     cluster,
+    daily_feed,
     docs_coverage,
     lint_benchmark,
     paths,
@@ -19,12 +21,46 @@ from lakehouse import (
 def _data(args: argparse.Namespace) -> int:
     try:
         scale = tpch_data.parse_scale(args.scale)
-    except tpch_data.InvalidScaleError as error:
+        directory = tpch_data.generate(args.data_dir, scale)
+    except (tpch_data.InvalidScaleError, tpch_data.NotGeneratedDataError) as error:
         print(f"lakehouse data: {error}", file=sys.stderr)
         return 2
-    directory = tpch_data.generate(args.data_dir, scale)
     print(f"TPC-H scale factor {tpch_data.scale_label(scale)} is in {directory}")
     return 0
+
+
+def _feed(args: argparse.Namespace) -> int:
+    try:
+        scale = tpch_data.parse_scale(args.scale)
+        if args.action == "start":
+            until = _iso_date(args.until)
+            folder = daily_feed.start(args.data_dir, args.feed_dir, scale, until)
+            print(f"orders and line items up to {until} landed as one batch in {folder}")
+            return 0
+        days = daily_feed.land_next_days(args.data_dir, args.feed_dir, scale, args.days)
+    except (
+        tpch_data.InvalidScaleError,
+        tpch_data.NotGeneratedDataError,
+        daily_feed.FeedError,
+    ) as error:
+        print(f"lakehouse feed: {error}", file=sys.stderr)
+        return 2
+    if days:
+        print("landed " + ", ".join(str(day) for day in days))
+    else:
+        print("nothing to land: every day of the generated orders is in the feed")
+    return 0
+
+
+def _iso_date(text: str | None) -> date:
+    if text is None:
+        raise daily_feed.FeedError("start needs --until YYYY-MM-DD, the last day to land")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise daily_feed.FeedError(
+            f"invalid date {text!r}: use YYYY-MM-DD, for example 1998-07-01"
+        ) from None
 
 
 def _server(args: argparse.Namespace) -> int:
@@ -90,6 +126,24 @@ def _tpch_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from lakehouse import benchmark
+
+    steps = args.steps.split(",") if args.steps else list(benchmark.STEPS)
+    unknown = set(steps) - set(benchmark.STEPS)
+    try:
+        scale = tpch_data.parse_scale(args.scale)
+        if unknown:
+            raise benchmark.BenchmarkError(
+                f"unknown step(s) {', '.join(sorted(unknown))}: choose from {', '.join(benchmark.STEPS)}"
+            )
+        benchmark.run(scale, args.bench_dir, steps)
+    except (tpch_data.InvalidScaleError, benchmark.BenchmarkError) as error:
+        print(f"lakehouse bench: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _lint_bench(args: argparse.Namespace) -> int:
     lint_benchmark.run(args.repeats, args.output)
     return 0
@@ -120,6 +174,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="root folder of the raw data (default: $TPCH_DATA_DIR or data/tpch in the project)",
     )
     data.set_defaults(handler=_data)
+
+    feed = commands.add_parser(
+        "feed",
+        help="lay raw orders and line items out as daily landing folders, add the next day(s)",
+        description="A daily feed over the generated TPC-H data: `start` lays the orders up to "
+        "--until and their line items out as FEED_DIR/sf<SCALE>/{orders,lineitem}/"
+        "landing_date=YYYY-MM-DD/ (the other tables link to DATA_DIR); `next` lands the next "
+        "--days day(s). Build on it with TPCH_DATA_DIR=FEED_DIR.",
+    )
+    feed.add_argument("action", choices=["start", "next"])
+    feed.add_argument("--scale", default="0.01", help="TPC-H scale factor (default 0.01)")
+    feed.add_argument("--until", help="with start: last day to land, YYYY-MM-DD")
+    feed.add_argument("--days", type=int, default=1, help="with next: days to land (default 1)")
+    feed.add_argument(
+        "--data-dir",
+        type=Path,
+        default=paths.PROJECT_DIR / "data" / "tpch",
+        help="generated data the feed comes from (default data/tpch in the project)",
+    )
+    feed.add_argument(
+        "--feed-dir",
+        type=Path,
+        default=paths.PROJECT_DIR / "data" / "tpch-daily",
+        help="root of the feed (default data/tpch-daily in the project)",
+    )
+    feed.set_defaults(handler=_feed)
 
     serve = commands.add_parser(
         "server",
@@ -194,6 +274,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--schema", default="analytics_tpch", help="schema of the query tables (analytics_tpch)"
     )
     tpch_check.set_defaults(handler=_tpch_check)
+
+    bench = commands.add_parser(
+        "bench",
+        help="time generation, full/no-op/one-day builds (embedded, Thrift), raw Spark, TPC-H vs DuckDB",
+        description="Benchmark the project at SCALE on this machine: generate the data and a daily "
+        "feed, full `dbt build` on embedded Spark, the same statements in one raw SparkSession, a "
+        "no-op rebuild, one new day, a full build on a Thrift server started here, and the 22 "
+        "TPC-H queries in Spark and DuckDB. Prints a table; writes JSON and a PNG chart.",
+    )
+    bench.add_argument("--scale", default="1", help="TPC-H scale factor (default 1)")
+    bench.add_argument(
+        "--steps",
+        help="comma-separated subset, in this order (each needs the ones before it): "
+        "generate,embedded,raw_spark,noop,new_day,thrift,tpch (default: all)",
+    )
+    bench.add_argument(
+        "--bench-dir",
+        type=Path,
+        default=paths.PROJECT_DIR / "target" / "bench",
+        help="where data, warehouses and figures go (default target/bench)",
+    )
+    bench.set_defaults(handler=_bench)
 
     lint_bench = commands.add_parser(
         "lint-bench",

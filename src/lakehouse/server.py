@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from lakehouse import paths
+from lakehouse import paths, spark_tuning
 from lakehouse.processes import Daemon, port_open, wait_until
 from lakehouse.spark_home import spark_env, spark_script
 
@@ -112,6 +112,7 @@ class ServerSettings:
             "spark.connect.grpc.binding.address": self.host,
             "spark.connect.grpc.binding.port": str(self.connect_port),
             "spark.sql.warehouse.dir": str(self.warehouse_dir / "spark-warehouse"),
+            **spark_tuning.conf(),
         }
         if self.metastore_url:
             conf.update(

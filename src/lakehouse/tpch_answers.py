@@ -73,13 +73,23 @@ def official_answers(scale: float) -> dict[int, list[Row]]:
 
 def duckdb_results(dataset: Path) -> dict[int, list[Row]]:
     """Each query's result from DuckDB running the official query over the raw Parquet files."""
+    connection = duckdb_over(dataset)
+    return {number: connection.execute(query).fetchall() for number, query in official_queries()}
+
+
+def duckdb_over(dataset: Path) -> "duckdb.DuckDBPyConnection":
+    """A DuckDB connection with a view per TPC-H table over the raw Parquet files."""
     connection = _duckdb_with_tpch()
     for table in tpch_data.TABLES:
         connection.execute(
-            f"create view {table} as select * from read_parquet('{dataset / table}/*.parquet')"
+            f"create view {table} as select * from {tpch_data.duckdb_table(dataset / table)}"
         )
-    queries = connection.execute("select query_nr, query from tpch_queries()").fetchall()
-    return {number: connection.execute(query).fetchall() for number, query in queries}
+    return connection
+
+
+def official_queries() -> list[tuple[int, str]]:
+    """The 22 TPC-H queries as the DuckDB extension carries them (Spark SQL runs them unchanged)."""
+    return _duckdb_with_tpch().execute("select query_nr, query from tpch_queries()").fetchall()
 
 
 def model_rows(table_dir: Path) -> list[Row]:

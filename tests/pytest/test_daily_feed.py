@@ -73,6 +73,8 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         changed = {month for month in after if after[month] != before[table].get(month)}
         # The default 3-day lookback reaches back into July for the late orders; older months stay.
         assert changed == {"order_month=1998-07-01", "order_month=1998-08-01"}, table
+        # Written through REBALANCE: one file per month, far below SPARK_TARGET_FILE_SIZE.
+        assert {len(files) for files in after.values()} == {1}, table
 
     day_by_day = fingerprint(lh, FACTS)
     lh.dbt("run", "--full-refresh", "--select", *FACTS)

@@ -1,0 +1,14 @@
+{#- The model's SQL, shuffled once by its partition columns before writing when the table is
+    partitioned: each partition then gets files of about spark.sql.adaptive.advisoryPartitionSizeInBytes
+    (SPARK_TARGET_FILE_SIZE) rather than one small file per task. -#}
+{% macro rebalance_partitions(compiled_code, language) -%}
+    {%- set partition_by = config.get('partition_by') -%}
+    {%- if language == 'sql' and partition_by -%}
+        {%- set columns = [partition_by] if partition_by is string else partition_by -%}
+        select /*+ REBALANCE({{ columns | join(', ') }}) */ * from (
+            {{ compiled_code }}
+        ) as rebalanced
+    {%- else -%}
+        {{ compiled_code }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,226 @@
+"""`lakehouse bench`: what building this project costs on this machine, beside what Spark alone and
+DuckDB take for the same work. Every step is a fresh process timed by wall clock, as a user runs it:
+
+- generate: tpchgen-cli writes the raw tables at the scale, then the daily feed lays out every day
+  but the last;
+- embedded: `dbt build` (seeds, models, data tests) on an empty warehouse, embedded Spark;
+- raw_spark: the statements of that build back to back in one plain SparkSession (raw_spark.py);
+- noop: the same `dbt build` again, nothing new;
+- new_day: the last day lands, then the incremental facts and their tests are built;
+- thrift: `dbt build --target thrift` on an empty warehouse of a Thrift server started here;
+- tpch: the 22 official TPC-H queries in one SparkSession and in DuckDB over the same files.
+
+Figures go to BENCH_DIR/bench-sf<scale>.json and a chart beside it.
+"""
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from importlib import metadata
+from pathlib import Path
+
+from lakehouse import daily_feed, profile, tpch_data
+from lakehouse.dbt_env import dbt_environment
+
+STEPS = ("generate", "embedded", "raw_spark", "noop", "new_day", "thrift", "tpch")
+DBT_BUILD = ("build", "--exclude-resource-type", "unit_test")
+
+
+class BenchmarkError(RuntimeError):
+    """A step failed; the message names it and where its output is."""
+
+
+class Benchmark:
+    def __init__(self, scale: float, bench_dir: Path) -> None:
+        self.scale = scale
+        self.dir = bench_dir / f"sf{tpch_data.scale_label(scale)}"
+        self.source_root = self.dir / "data"
+        self.feed_root = self.dir / "feed"
+        self.seconds: dict[str, float] = {}
+        self.details: dict[str, object] = {}
+
+    @property
+    def dataset(self) -> Path:
+        return tpch_data.dataset_dir(self.feed_root, self.scale)
+
+    def env(self, name: str) -> dict[str, str]:
+        return dbt_environment(
+            self.scale, self.feed_root, self.dir / name / "warehouse", self.dir / name
+        )
+
+    def timed(self, step: str, action: Callable[[], object]) -> object:
+        started = time.perf_counter()
+        outcome = action()
+        self.seconds[step] = time.perf_counter() - started
+        print(f"{step:>12}: {self.seconds[step]:8.1f} s", flush=True)
+        return outcome
+
+    def run(self, command: list[str], env: dict[str, str], log: Path) -> str:
+        """Run a command, its output kept in `log`; BenchmarkError if it fails."""
+        log.parent.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        log.write_text(result.stdout + result.stderr)
+        if result.returncode != 0:
+            raise BenchmarkError(f"`{' '.join(command[:3])} ...` failed; output in {log}")
+        return result.stdout
+
+    def dbt(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
+        bin_dir = Path(sys.executable).parent
+        self.run([str(bin_dir / "dbt"), *args], env or self.env(name), self.dir / name / "dbt.log")
+
+    # --- steps ---------------------------------------------------------------------------------
+
+    def generate(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.timed("generate", lambda: tpch_data.generate(self.source_root, self.scale))
+        source = tpch_data.dataset_dir(self.source_root, self.scale)
+        _, last = daily_feed.order_dates(source)
+        until = last - timedelta(days=1)
+        self.timed(
+            "feed", lambda: daily_feed.start(self.source_root, self.feed_root, self.scale, until)
+        )
+
+    def embedded(self) -> None:
+        self.timed("embedded", lambda: self.dbt("embedded", *DBT_BUILD))
+
+    def raw_spark(self) -> None:
+        output = self.timed("raw_spark", lambda: self.raw_spark_process("build"))
+        self.details["raw_spark_phases"] = json.loads(output.splitlines()[-1])
+
+    def raw_spark_process(self, mode: str) -> str:
+        warehouse = self.dir / f"raw_spark_{mode}"
+        shutil.rmtree(warehouse, ignore_errors=True)
+        command = [sys.executable, "-m", "lakehouse.raw_spark", mode]
+        command += ["--dataset", str(self.dataset), "--warehouse", str(warehouse)]
+        command += ["--target", str(self.dir / "embedded" / "target")]
+        return self.run(command, self.env("embedded"), warehouse / "run.log")
+
+    def noop(self) -> None:
+        self.timed("noop", lambda: self.dbt("embedded", *DBT_BUILD))
+
+    def new_day(self) -> None:
+        self.timed(
+            "land_day",
+            lambda: daily_feed.land_next_days(self.source_root, self.feed_root, self.scale, 1),
+        )
+        selection = (
+            "--select",
+            "config.materialized:incremental",
+            "--indirect-selection",
+            "cautious",
+        )
+        self.timed("new_day", lambda: self.dbt("embedded", *DBT_BUILD, *selection))
+
+    def thrift(self) -> None:
+        env = {**self.env("thrift"), "DBT_TARGET": "thrift"}
+        env["LAKEHOUSE_SERVER_WAREHOUSE_DIR"] = str(self.dir / "thrift" / "warehouse")
+        env["LAKEHOUSE_RUN_DIR"] = str(self.dir / "thrift" / "run")
+        launcher = [str(Path(sys.executable).parent / "lakehouse"), "server"]
+        logs = self.dir / "thrift"
+        self.timed("server_start", lambda: self.run([*launcher, "start"], env, logs / "start.log"))
+        try:
+            self.timed("thrift", lambda: self.dbt("thrift", *DBT_BUILD, env=env))
+        finally:
+            self.run([*launcher, "stop"], env, logs / "stop.log")
+
+    def tpch(self) -> None:
+        spark = self.timed("tpch_spark_process", lambda: self.raw_spark_process("queries"))
+        self.details["tpch_spark"] = json.loads(spark.splitlines()[-1])
+        self.details["tpch_duckdb"] = duckdb_queries(self.dataset)
+        for engine in ("spark", "duckdb"):
+            runs = self.details[f"tpch_{engine}"].values()
+            self.seconds[f"tpch_{engine}"] = sum(run["warm"] for run in runs)
+            print(f"{'tpch_' + engine:>12}: {self.seconds[f'tpch_{engine}']:8.1f} s (22, warm)")
+
+    # --- report --------------------------------------------------------------------------------
+
+    def report(self) -> dict:
+        seconds = self.seconds
+        ratios = {}
+        if {"embedded", "raw_spark"} <= seconds.keys():
+            ratios["embedded_over_raw_spark"] = seconds["embedded"] / seconds["raw_spark"]
+        if {"new_day", "embedded"} <= seconds.keys():
+            ratios["new_day_over_full_build"] = seconds["new_day"] / seconds["embedded"]
+        if {"thrift", "embedded"} <= seconds.keys():
+            ratios["thrift_over_embedded"] = seconds["thrift"] / seconds["embedded"]
+        if {"tpch_spark", "tpch_duckdb"} <= seconds.keys():
+            ratios["tpch_spark_over_duckdb"] = seconds["tpch_spark"] / seconds["tpch_duckdb"]
+        return {
+            "scale": self.scale,
+            "seconds": seconds,
+            "ratios": ratios,
+            "details": self.details,
+            "machine": machine(),
+            "versions": versions(),
+            "spark_settings": profile.embedded_spark_conf(),
+        }
+
+
+def duckdb_queries(dataset: Path) -> dict[str, dict[str, float]]:
+    """Seconds per official TPC-H query in DuckDB over the raw files: cold and warm run."""
+    from lakehouse import tpch_answers
+
+    connection = tpch_answers.duckdb_over(dataset)
+    timings = {}
+    for number, query in tpch_answers.official_queries():
+        runs = []
+        for _ in range(2):
+            started = time.perf_counter()
+            connection.execute(query).fetchall()
+            runs.append(time.perf_counter() - started)
+        timings[str(number)] = {"cold": runs[0], "warm": runs[1]}  # keyed as in JSON
+    return timings
+
+
+def machine() -> dict:
+    memory_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kib / 1024**2, 1),
+        "cpu": _cpu_model(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def versions() -> dict:
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True, check=False)
+    packages = ("pyspark", "dbt-core", "dbt-spark", "duckdb", "tpchgen-cli")
+    return {
+        "python": platform.python_version(),
+        "java": java.stderr.splitlines()[0] if java.stderr else "unknown",
+        **{package: metadata.version(package) for package in packages},
+    }
+
+
+def run(scale: float, bench_dir: Path, steps: list[str]) -> dict:
+    """Run the steps in order (each needs the ones before it); write JSON and the chart."""
+    bench = Benchmark(scale, bench_dir)
+    for step in STEPS:
+        if step in steps:
+            getattr(bench, step)()
+    report = bench.report()
+    output = bench_dir / f"bench-sf{tpch_data.scale_label(scale)}.json"
+    output.write_text(json.dumps(report, indent=2, default=str))
+    from lakehouse import bench_chart
+
+    chart = bench_chart.draw(report, output.with_suffix(".png"))
+    print(bench_chart.markdown_table(report))
+    print(f"figures: {output}\nchart:   {chart}")
+    return report

@@ -1,0 +1,159 @@
+"""The benchmark's baselines in one plain SparkSession, without dbt:
+
+- `build`: the statements a `dbt build` ran, taken from its run_results.json and manifest.json,
+  back to back in the order dbt finished them (a node finishes after its parents): the raw tables
+  registered as the on-run-start hook does, seeds loaded, each model created from its compiled SQL
+  (or its compiled Python run), each data test's query counted.
+- `queries`: the 22 official TPC-H queries over the raw Parquet files, each run twice (cold, then
+  warm) and collected.
+
+Run as `python -m lakehouse.raw_spark MODE ...` so that each baseline pays for starting its own
+JVM, as a dbt process does; prints its timings as JSON.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from lakehouse import paths, profile, tpch_data
+
+
+def session(warehouse: Path):
+    """A SparkSession with the embedded profile's settings and its own warehouse and catalog."""
+    from pyspark.sql import SparkSession
+
+    conf = profile.embedded_spark_conf({**os.environ, "LAKEHOUSE_WAREHOUSE_DIR": str(warehouse)})
+    builder = SparkSession.builder.appName("raw-spark-baseline").enableHiveSupport()
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def _register_sources(spark, manifest: dict, dataset: Path) -> None:
+    """The raw tables, as register_tpch_sources creates them."""
+    for source in manifest["sources"].values():
+        table = f"{source['schema']}.{source['identifier']}"
+        columns = ", ".join(f"{c['name']} {c['data_type']}" for c in source["columns"].values())
+        spark.sql(f"create schema if not exists {source['schema']}")
+        spark.sql(f"drop table if exists {table}")
+        spark.sql(
+            f"create table {table} ({columns}) using parquet "
+            f"options (recursiveFileLookup 'true') location '{dataset / source['identifier']}'"
+        )
+        spark.sql(f"select count(*) from {table}").collect()
+
+
+def _load_seed(spark, node: dict, project_dir: Path) -> None:
+    from pyspark.sql import functions as F
+
+    frame = spark.read.csv(
+        str(project_dir / node["original_file_path"]), header=True, inferSchema=True
+    )
+    for column, data_type in (node["config"].get("column_types") or {}).items():
+        frame = frame.withColumn(column, F.col(column).cast(data_type))
+    frame.write.mode("overwrite").format("parquet").saveAsTable(node["relation_name"])
+
+
+def _partition_columns(node: dict) -> list[str]:
+    partition_by = node["config"].get("partition_by") or []
+    return [partition_by] if isinstance(partition_by, str) else list(partition_by)
+
+
+def _create_model(spark, node: dict, compiled: str) -> None:
+    relation, partitions = node["relation_name"], _partition_columns(node)
+    if node["language"] == "python":
+        namespace = {"spark": spark}
+        exec(compile(compiled, node["unique_id"], "exec"), namespace)  # noqa: S102
+        frame = namespace["model"](namespace["dbtObj"](spark.table), spark)
+        writer = (frame.hint("rebalance", *partitions) if partitions else frame).write
+        writer.mode("overwrite").format("parquet").partitionBy(*partitions).saveAsTable(relation)
+        return
+    if node["config"]["materialized"] == "view":
+        spark.sql(f"create or replace view {relation} as {compiled}")
+        return
+    spark.sql(f"drop table if exists {relation}")
+    if partitions:  # as rebalance_partitions writes a partitioned table
+        compiled = f"select /*+ REBALANCE({', '.join(partitions)}) */ * from ({compiled}) as t"
+    partitioned = f"partitioned by ({', '.join(partitions)}) " if partitions else ""
+    spark.sql(f"create table {relation} using parquet {partitioned}as {compiled}")
+
+
+def build(run_results: Path, manifest_path: Path, dataset: Path, warehouse: Path) -> dict:
+    """Replay a dbt build; returns seconds per phase and per node kind."""
+    started = time.perf_counter()
+    spark = session(warehouse)
+    manifest = json.loads(manifest_path.read_text())
+    results = json.loads(run_results.read_text())["results"]
+    timings = {"session_start": time.perf_counter() - started}
+
+    phase = time.perf_counter()
+    _register_sources(spark, manifest, dataset)
+    timings["register_sources"] = time.perf_counter() - phase
+
+    schemas = {node["schema"] for node in manifest["nodes"].values() if node.get("schema")}
+    for schema in schemas:
+        spark.sql(f"create schema if not exists {schema}")
+    spent = {"seed": 0.0, "model": 0.0, "test": 0.0}
+    for result in results:
+        kind = result["unique_id"].split(".")[0]
+        if kind not in spent:
+            continue  # hooks (above) and unit tests (not replayed)
+        node = manifest["nodes"][result["unique_id"]]
+        phase = time.perf_counter()
+        if kind == "seed":
+            _load_seed(spark, node, paths.PROJECT_DIR)
+        elif kind == "model":
+            _create_model(spark, node, result["compiled_code"])
+        else:
+            spark.sql(f"select count(*) from ({result['compiled_code']}) as t").collect()
+        spent[kind] += time.perf_counter() - phase
+    timings.update({f"{kind}s": seconds for kind, seconds in spent.items()})
+    spark.stop()
+    timings["total"] = time.perf_counter() - started
+    return timings
+
+
+def queries(dataset: Path, warehouse: Path) -> dict[str, dict[str, float]]:
+    """Seconds per official TPC-H query over the raw files: cold (first) and warm (second) run."""
+    from lakehouse import tpch_answers
+
+    spark = session(warehouse)
+    for table in tpch_data.TABLES:
+        spark.read.option("recursiveFileLookup", "true").parquet(
+            str(dataset / table)
+        ).createOrReplaceTempView(table)
+    timings = {}
+    for number, query in tpch_answers.official_queries():
+        runs = []
+        for _ in range(2):
+            phase = time.perf_counter()
+            spark.sql(query).collect()
+            runs.append(time.perf_counter() - phase)
+        timings[str(number)] = {"cold": runs[0], "warm": runs[1]}
+    spark.stop()
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lakehouse.raw_spark")
+    parser.add_argument("mode", choices=["build", "queries"])
+    parser.add_argument("--dataset", type=Path, required=True, help="raw data: <root>/sf<scale>")
+    parser.add_argument("--warehouse", type=Path, required=True, help="an empty folder")
+    parser.add_argument("--target", type=Path, help="with build: dbt target folder of the build")
+    args = parser.parse_args(argv)
+    if args.mode == "build":
+        timings = build(
+            args.target / "run_results.json", args.target / "manifest.json", args.dataset,
+            args.warehouse,
+        )  # fmt: skip
+    else:
+        timings = queries(args.dataset, args.warehouse)
+    print(json.dumps(timings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
