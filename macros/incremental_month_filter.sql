@@ -6,9 +6,12 @@
                 "var fact_lookback_days must be a whole number of days from 0 to 999, got '"
                 ~ lookback ~ "'") }}
         {%- endif -%}
-        {#- Whole months, as the table is partitioned by month and each partition is overwritten. -#}
+        {#- Whole months: the table is partitioned by month, each partition overwritten whole. -#}
         where {{ date_column }} >= (
-            select coalesce(trunc(date_sub(max(order_date), {{ lookback }}), 'MM'), date '1900-01-01')
+            select
+                coalesce(
+                    trunc(date_sub(max(order_date), {{ lookback }}), 'MM'), date '1900-01-01'
+                )
             from {{ this }}
         )
     {%- endif -%}

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
@@ -70,9 +70,14 @@ class Benchmark:
             raise BenchmarkError(f"`{' '.join(command[:3])} ...` failed; output in {log}")
         return result.stdout
 
-    def dbt(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
+    def dbt(self, step: str, name: str, *args: str, env: dict[str, str] | None = None) -> None:
+        """Time a dbt command as `step`, and record how long its phases took (`dbt_phases`)."""
         bin_dir = Path(sys.executable).parent
-        self.run([str(bin_dir / "dbt"), *args], env or self.env(name), self.dir / name / "dbt.log")
+        command = [str(bin_dir / "dbt"), *args]
+        self.timed(
+            step, lambda: self.run(command, env or self.env(name), self.dir / name / "dbt.log")
+        )
+        self.details[f"{step}_phases"] = dbt_phases(self.dir / name / "target" / "run_results.json")
 
     # --- steps ---------------------------------------------------------------------------------
 
@@ -87,7 +92,7 @@ class Benchmark:
         )
 
     def embedded(self) -> None:
-        self.timed("embedded", lambda: self.dbt("embedded", *DBT_BUILD))
+        self.dbt("embedded", "embedded", *DBT_BUILD)
 
     def raw_spark(self) -> None:
         output = self.timed("raw_spark", lambda: self.raw_spark_process("build"))
@@ -102,7 +107,7 @@ class Benchmark:
         return self.run(command, self.env("embedded"), warehouse / "run.log")
 
     def noop(self) -> None:
-        self.timed("noop", lambda: self.dbt("embedded", *DBT_BUILD))
+        self.dbt("noop", "embedded", *DBT_BUILD)
 
     def new_day(self) -> None:
         self.timed(
@@ -115,7 +120,7 @@ class Benchmark:
             "--indirect-selection",
             "cautious",
         )
-        self.timed("new_day", lambda: self.dbt("embedded", *DBT_BUILD, *selection))
+        self.dbt("new_day", "embedded", *DBT_BUILD, *selection)
 
     def thrift(self) -> None:
         env = {**self.env("thrift"), "DBT_TARGET": "thrift"}
@@ -125,7 +130,7 @@ class Benchmark:
         logs = self.dir / "thrift"
         self.timed("server_start", lambda: self.run([*launcher, "start"], env, logs / "start.log"))
         try:
-            self.timed("thrift", lambda: self.dbt("thrift", *DBT_BUILD, env=env))
+            self.dbt("thrift", "thrift", *DBT_BUILD, env=env)
         finally:
             self.run([*launcher, "stop"], env, logs / "stop.log")
 
@@ -160,6 +165,29 @@ class Benchmark:
             "versions": versions(),
             "spark_settings": profile.embedded_spark_conf(),
         }
+
+
+def dbt_phases(run_results: Path) -> dict[str, float]:
+    """Where a dbt command's time went, from its run_results.json: start-up (Spark session, catalog
+    cache) until the first node, the on-run-start hook, the nodes from the first start to the last
+    end, and node-seconds per kind (threads overlap, so these add up to more than the wall time)."""
+    run = json.loads(run_results.read_text())
+    spans: dict[str, list[datetime]] = {}
+    phases = {"startup": 0.0}
+    for result in run["results"]:
+        kind = result["unique_id"].split(".")[0]
+        times = [
+            datetime.fromisoformat(timing[edge])
+            for timing in result["timing"]
+            for edge in ("started_at", "completed_at")
+            if timing.get(edge)
+        ]
+        spans.setdefault("on_run_start" if kind == "operation" else "nodes", []).extend(times)
+        phases[f"{kind}_seconds"] = phases.get(f"{kind}_seconds", 0.0) + result["execution_time"]
+    started = datetime.fromisoformat(run["metadata"]["invocation_started_at"])
+    phases["startup"] = (min(min(times) for times in spans.values()) - started).total_seconds()
+    phases.update({name: (max(t) - min(t)).total_seconds() for name, t in spans.items()})
+    return phases
 
 
 def duckdb_queries(dataset: Path) -> dict[str, dict[str, float]]:
