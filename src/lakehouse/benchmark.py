@@ -195,15 +195,7 @@ def duckdb_queries(dataset: Path) -> dict[str, dict[str, float]]:
     from lakehouse import tpch_answers
 
     connection = tpch_answers.duckdb_over(dataset)
-    timings = {}
-    for number, query in tpch_answers.official_queries():
-        runs = []
-        for _ in range(2):
-            started = time.perf_counter()
-            connection.execute(query).fetchall()
-            runs.append(time.perf_counter() - started)
-        timings[str(number)] = {"cold": runs[0], "warm": runs[1]}  # keyed as in JSON
-    return timings
+    return tpch_answers.time_official_queries(lambda query: connection.execute(query).fetchall())
 
 
 def machine() -> dict:

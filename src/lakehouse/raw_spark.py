@@ -125,14 +125,7 @@ def queries(dataset: Path, warehouse: Path) -> dict[str, dict[str, float]]:
         spark.read.option("recursiveFileLookup", "true").parquet(
             str(dataset / table)
         ).createOrReplaceTempView(table)
-    timings = {}
-    for number, query in tpch_answers.official_queries():
-        runs = []
-        for _ in range(2):
-            phase = time.perf_counter()
-            spark.sql(query).collect()
-            runs.append(time.perf_counter() - phase)
-        timings[str(number)] = {"cold": runs[0], "warm": runs[1]}
+    timings = tpch_answers.time_official_queries(lambda query: spark.sql(query).collect())
     spark.stop()
     return timings
 

@@ -10,7 +10,8 @@ columns, and Q13, whose filter reads order comments; the DuckDB check covers the
 """
 
 import math
-from collections.abc import Container
+import time
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -85,6 +86,20 @@ def duckdb_over(dataset: Path) -> "duckdb.DuckDBPyConnection":
             f"create view {table} as select * from {tpch_data.duckdb_table(dataset / table)}"
         )
     return connection
+
+
+def time_official_queries(run: Callable[[str], object]) -> dict[str, dict[str, float]]:
+    """Seconds each official query takes `run` (an engine running it to the last row): the first
+    (cold) and the second (warm) time, keyed by query number as text, as JSON keeps them."""
+    timings = {}
+    for number, query in official_queries():
+        runs = []
+        for _ in range(2):
+            started = time.perf_counter()
+            run(query)
+            runs.append(time.perf_counter() - started)
+        timings[str(number)] = {"cold": runs[0], "warm": runs[1]}
+    return timings
 
 
 def official_queries() -> list[tuple[int, str]]:
