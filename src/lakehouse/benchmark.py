@@ -230,7 +230,8 @@ def versions() -> dict:
 
 
 def run(scale: float, bench_dir: Path, steps: list[str]) -> dict:
-    """Run the steps in order (each needs the ones before it); write JSON and the chart."""
+    """Run the steps in STEPS order (see `lakehouse bench --help` for what each needs); write JSON
+    and the chart."""
     bench = Benchmark(scale, bench_dir)
     for step in STEPS:
         if step in steps:

@@ -286,8 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scale", default="1", help="TPC-H scale factor (default 1)")
     bench.add_argument(
         "--steps",
-        help="comma-separated subset, in this order (each needs the ones before it): "
-        "generate,embedded,raw_spark,noop,new_day,thrift,tpch (default: all)",
+        help="comma-separated subset of generate,embedded,raw_spark,noop,new_day,thrift,tpch "
+        "(default: all), run in that order; each needs the data of a generate run, raw_spark, "
+        "noop and new_day also an embedded one",
     )
     bench.add_argument(
         "--bench-dir",
