@@ -1,50 +1,60 @@
+{#- Incremental models as versioned partitions: the version table is partitioned by the model's
+    partition_by columns and lakehouse_version. A run writes the partitions its rows fall in as a
+    new version beside the published ones (insert_overwrite semantics: the partitions it produces
+    replace theirs, the others stay), then switches the view to the latest version of every
+    partition. A full build starts a new version table. -#}
 {% materialization incremental, adapter='spark', supported_languages=['sql', 'python'] %}
-    {%- set file_format = dbt_spark_validate_get_file_format(config.get('file_format', 'parquet')) -%}
-    {%- set strategy = dbt_spark_validate_get_incremental_strategy(
-        config.get('incremental_strategy') or 'append', file_format) -%}
-    {%- set on_schema_change = incremental_validate_on_schema_change(
-        config.get('on_schema_change'), default='ignore') -%}
+    {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
+    {%- if config.get('incremental_strategy') != 'insert_overwrite'
+        or on_schema_change not in ['ignore', 'fail'] -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": incremental models here are versioned partitions: set "
+            ~ "incremental_strategy='insert_overwrite', and on_schema_change 'fail' or 'ignore' "
+            ~ "(change the columns with --full-refresh).") }}
+    {%- endif -%}
     {%- set language = model['language'] -%}
-    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set target_relation = this.incorporate(type='view') -%}
     {%- set existing = load_cached_relation(this) -%}
-    {%- set rebuild = existing is none or existing.is_view or should_full_refresh() -%}
+    {%- set published = get_published_version(this) -%}
+    {%- set full_build = published is none or not published.partitioned or should_full_refresh() -%}
+    {%- set version = new_version_id(published) -%}
+    {%- set version_relation = version_table(this, version) if full_build else published.table -%}
+    {% do drop_unpublished_versions(this, published) %}
+    {%- if not full_build -%}
+        {% do drop_partitions(version_relation, list_partition_versions(version_relation, published.version).other) %}
+    {%- endif -%}
 
-    {%- if rebuild -%}
-        {%- set swap = prepare_swap(target_relation) -%}
-    {%- else -%}
-        {%- set tmp_relation = this.incorporate(path={'identifier': this.identifier ~ '__dbt_tmp'}) -%}
-        {%- if language == 'sql' -%}
-            {%- set tmp_relation = tmp_relation.include(database=false, schema=false) -%}
-        {%- endif -%}
-        {%- if strategy in ['insert_overwrite', 'microbatch'] and config.get('partition_by') -%}
-            {% call statement() %}set spark.sql.sources.partitionOverwriteMode = DYNAMIC{% endcall %}
+    {%- set staged = this.incorporate(path={'identifier': this.identifier ~ '__dbt_tmp'}) -%}
+    {%- set model_sql = compiled_code -%}
+    {%- if language == 'sql' -%}
+        {%- set staged = staged.include(database=false, schema=false) -%}
+        {%- if config.get('contract').enforced -%}
+            {% do get_assert_columns_equivalent(compiled_code) %}
+            {%- set model_sql = get_select_subquery(compiled_code) -%}
         {%- endif -%}
     {%- endif -%}
 
     {{ run_hooks(pre_hooks) }}
-    {%- if rebuild -%}
-        {%- call statement('main', language=language) -%}
-            {{ create_table_as(False, swap.staging, rebalance_partitions(compiled_code, language), language) }}
-        {%- endcall -%}
-        {% do swap_in_staged_table(swap, target_relation) %}
-    {%- else -%}
-        {%- call statement('create_tmp_relation', language=language) -%}
-            {{ create_table_as(True, tmp_relation, rebalance_partitions(compiled_code, language), language) }}
-        {%- endcall -%}
-        {%- do process_schema_changes(on_schema_change, tmp_relation, existing) -%}
-        {%- call statement('main') -%}
-            {{ dbt_spark_get_incremental_sql(
-                strategy, tmp_relation, target_relation, existing,
-                config.get('unique_key'), config.get('incremental_predicates')) }}
-        {%- endcall -%}
-        {%- if language == 'python' -%}
-            {% call statement('drop_relation') %}drop table if exists {{ tmp_relation }}{% endcall %}
-        {%- endif -%}
+    {%- call statement('stage_rows', language=language) -%}
+        {{ create_table_as(True, staged, model_sql, language) }}
+    {%- endcall -%}
+    {%- if on_schema_change == 'fail' and not full_build -%}
+        {% do assert_same_columns(staged, version_relation) %}
     {%- endif -%}
+    {%- call statement('main') -%}
+        {{ write_partition_version(version_relation, staged, version, full_build) }}
+    {%- endcall -%}
+    {%- if language == 'python' -%}
+        {% do adapter.drop_relation(staged.incorporate(type='table')) %}
+    {%- endif -%}
+    {%- set partitions = list_partition_versions(version_relation, version).current -%}
+    {%- set columns = adapter.get_columns_in_relation(version_relation)
+        | map(attribute='name') | reject('equalto', 'lakehouse_version') | list -%}
+    {% do publish_version(target_relation,
+        'select ' ~ columns | join(', ') ~ '\nfrom ' ~ version_relation ~ '\nwhere ' ~ partition_filter(partitions, version)) %}
 
-    {% do apply_grants(target_relation, config.get('grants'), should_revoke(existing, rebuild)) %}
+    {% do apply_grants(target_relation, config.get('grants'), should_revoke(existing, full_build)) %}
     {% do persist_docs(target_relation, model) %}
-    {% do persist_constraints(target_relation, model) %}
     {{ run_hooks(post_hooks) }}
 
     {{ return({'relations': [target_relation]}) }}

@@ -1,17 +1,22 @@
+{#- Each build writes a new version table (<model>__v<version>) and then switches the model's view
+    to it: a failing build leaves the published version untouched, and readers never see a missing
+    or half-written table. The replaced version stays until the model's next build. -#}
 {% materialization table, adapter='spark', supported_languages=['sql', 'python'] %}
     {%- set language = model['language'] -%}
-    {%- set target_relation = this.incorporate(type='table') -%}
-    {%- set swap = prepare_swap(target_relation) -%}
+    {%- set target_relation = this.incorporate(type='view') -%}
+    {%- set existing = load_cached_relation(this) -%}
+    {%- set published = get_published_version(this) -%}
+    {%- set version_relation = version_table(this, new_version_id(published)) -%}
+    {% do drop_unpublished_versions(this, published) %}
 
     {{ run_hooks(pre_hooks) }}
     {%- call statement('main', language=language) -%}
-        {{ create_table_as(False, swap.staging, rebalance_partitions(compiled_code, language), language) }}
+        {{ create_table_as(False, version_relation, rebalance_partitions(compiled_code, language), language) }}
     {%- endcall -%}
-    {% do swap_in_staged_table(swap, target_relation) %}
+    {% do publish_version(target_relation, 'select * from ' ~ version_relation) %}
 
-    {% do apply_grants(target_relation, config.get('grants'), should_revoke(swap.existing, True)) %}
+    {% do apply_grants(target_relation, config.get('grants'), should_revoke(existing, True)) %}
     {% do persist_docs(target_relation, model) %}
-    {% do persist_constraints(target_relation, model) %}
     {{ run_hooks(post_hooks) }}
 
     {{ return({'relations': [target_relation]}) }}

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lakehouse import tpch_data
+from lakehouse import published_files, tpch_data
 
 if TYPE_CHECKING:
     import duckdb
@@ -107,11 +107,13 @@ def official_queries() -> list[tuple[int, str]]:
     return _duckdb_with_tpch().execute("select query_nr, query from tpch_queries()").fetchall()
 
 
-def model_rows(table_dir: Path) -> list[Row]:
-    """The rows of a query model, read from the Parquet files of its table."""
+def model_rows(tables_root: Path, table: str) -> list[Row]:
+    """The rows of a query model, read from the Parquet files its view publishes."""
     import duckdb
 
-    return duckdb.sql(f"select * from read_parquet('{table_dir}/*.parquet')").fetchall()
+    return duckdb.sql(
+        f"select * from {published_files.duckdb_relation(tables_root, table)}"
+    ).fetchall()
 
 
 def _text(value: Value) -> str:
@@ -170,11 +172,11 @@ def check(tables_root: Path, dataset: Path, scale: float) -> list[Mismatch]:
     duckdb = duckdb_results(dataset)
     problems = []
     for query in QUERIES:
-        table_dir = tables_root / f"tpch_q{query:02d}"
-        if not table_dir.is_dir():
-            problems.append(Mismatch(query, "-", f"no table at {table_dir}: build tag:tpch"))
+        try:
+            rows = model_rows(tables_root, f"tpch_q{query:02d}")
+        except FileNotFoundError as missing:
+            problems.append(Mismatch(query, "-", f"{missing} (dbt build --select tag:tpch)"))
             continue
-        rows = model_rows(table_dir)
         problems += compare(query, "DuckDB on the same files", rows, duckdb[query])
         if answers and query not in RANDOM_TEXT_QUERIES:
             skip = RANDOM_TEXT_COLUMNS.get(query, ())

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lakehouse import tpch_data
+from lakehouse import published_files, tpch_data
 from lakehouse.dbt_env import dbt_environment
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -85,14 +85,15 @@ class Lakehouse:
         result = self.dbt("show", "--quiet", "--output", "json", "--inline", sql)
         return json.loads(result.stdout[result.stdout.index("{") :])["show"]
 
-    def table_glob(self, schema: str, table: str) -> str:
-        return f"{self.warehouse_dir}/spark-warehouse/{schema}.db/{table}/**/*.parquet"
+    def schema_dir(self, schema: str) -> Path:
+        return self.warehouse_dir / "spark-warehouse" / f"{schema}.db"
+
+    def table(self, schema: str, table: str) -> str:
+        """A DuckDB table expression over the Parquet files a model built by Spark publishes."""
+        return published_files.duckdb_relation(self.schema_dir(schema), table)
 
     def mart(self, table: str) -> str:
-        """A DuckDB table expression over the Parquet files of a mart built by Spark."""
-        return (
-            f"read_parquet('{self.table_glob('analytics_marts', table)}', hive_partitioning = true)"
-        )
+        return self.table("analytics_marts", table)
 
     def raw(self, table: str) -> str:
         """A DuckDB table expression over the raw Parquet files of a TPC-H table."""

@@ -149,7 +149,7 @@ def test_rows_breaking_the_rules_are_rejected_or_caught_and_none_is_lost(
     # Rows breaking a row-level rule are quarantined with the reason and the file they came from.
     rejected = lh.query(
         f"""select rejection_reason, json_extract(raw_row, '$.l_linenumber')::int, source_file
-        from read_parquet('{lh.table_glob("analytics_quarantine", "tpch_lineitem_rejected")}')
+        from {lh.table("analytics_quarantine", "tpch_lineitem_rejected")}
         order by 2"""
     )
     faulty_file = f"{lh.dataset_dir}/lineitem/lineitem.faulty.parquet"

@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 from conftest import BIN, Lakehouse, fingerprint
 
+from lakehouse import published_files
+
 FACTS = ["fct_order_items", "fct_orders", "supplier_monthly_deliveries"]  # the last is Python
 LATE_DAY, LAST_DAY = "1998-07-31", "1998-08-02"
 
@@ -45,13 +47,12 @@ def hold_back(lakehouse: Lakehouse, day: str) -> Path:
 
 
 def month_files(lakehouse: Lakehouse, table: str) -> dict[str, set[tuple[str, int]]]:
-    """Per order_month partition folder: the name and modification time of each data file."""
-    folder = Path(lakehouse.table_glob("analytics_marts", table).split("/**")[0])
-    return {
-        partition.name: {(f.name, f.stat().st_mtime_ns) for f in partition.glob("*.parquet")}
-        for partition in folder.iterdir()
-        if partition.name.startswith("order_month=")
-    }
+    """Per order_month partition: the path and modification time of each data file published."""
+    months: dict[str, set[tuple[str, int]]] = {}
+    for file in published_files.published_files(lakehouse.schema_dir("analytics_marts"), table):
+        (month,) = (part for part in file.parts if part.startswith("order_month="))
+        months.setdefault(month, set()).add((str(file), file.stat().st_mtime_ns))
+    return months
 
 
 def assert_raw_spark_replay_builds_the_same_facts(lakehouse: Lakehouse, root: Path) -> None:

@@ -19,7 +19,7 @@ def test_every_query_matches_the_official_answers_and_duckdb(built_lakehouse: La
 
 
 def test_the_check_names_a_wrong_value_and_a_missing_row(built_lakehouse: Lakehouse) -> None:
-    rows = tpch_answers.model_rows(query_tables(built_lakehouse) / "tpch_q01")
+    rows = tpch_answers.model_rows(query_tables(built_lakehouse), "tpch_q01")
     answer = tpch_answers.official_answers(0.01)[1]
     assert tpch_answers.compare(1, "official answer", rows, answer) == []
 

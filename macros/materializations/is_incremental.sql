@@ -1,0 +1,12 @@
+{#- dbt's is_incremental(), for models published through a view over versioned tables: true when
+    the model has published versioned partitions and this is not a full refresh. -#}
+{% macro is_incremental() %}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- if model.config.materialized != 'incremental' or should_full_refresh() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set published = get_published_version(this) -%}
+    {{ return(published is not none and published.partitioned) }}
+{% endmacro %}

@@ -1,0 +1,24 @@
+{#- A predicate selecting exactly the given partitions of a version table, grouped by version:
+    (lakehouse_version = '…' and ((order_month = '…') or …)) or … -#}
+{% macro partition_filter(partitions, version) %}
+    {%- set by_version = {} -%}
+    {%- for partition in partitions | sort(attribute='key') -%}
+        {%- do by_version.setdefault(partition.version, []).append(partition) -%}
+    {%- endfor -%}
+    {%- set groups = [] -%}
+    {%- for version, members in by_version | dictsort -%}
+        {%- set keys = [] -%}
+        {%- for partition in members -%}
+            {%- set conditions = [] -%}
+            {%- for column, value in partition['values'] -%}
+                {%- do conditions.append(
+                    column ~ ' is null' if value == '__HIVE_DEFAULT_PARTITION__'
+                    else column ~ ' = ' ~ quote_spark_string(value)) -%}
+            {%- endfor -%}
+            {%- do keys.append('(' ~ (conditions | join(' and ') or 'true') ~ ')') -%}
+        {%- endfor -%}
+        {%- do groups.append("(lakehouse_version = '" ~ version ~ "' and (" ~ keys | join(' or ') ~ '))') -%}
+    {%- endfor -%}
+    {#- No partition at all: still name the version, so that the view says what it publishes. -#}
+    {{ return(groups | join('\n    or ') or "(lakehouse_version = '" ~ version ~ "' and false)") }}
+{% endmacro %}
