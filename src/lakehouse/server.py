@@ -12,6 +12,10 @@ from lakehouse.spark_home import spark_env, spark_script
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 POSTGRES_JDBC_JAR = "/usr/share/java/postgresql.jar"
 AUTH_MODES = ("NONE", "LDAP")
+BASE_PROPERTIES = paths.PROJECT_DIR / "conf" / "thrift-server.conf"
+# Given to spark-submit in a file only the server's user can read, never on its command line, which
+# every local user can read (`ps`).
+SECRET_PROPERTIES = ("spark.hadoop.javax.jdo.option.ConnectionPassword",)
 
 
 class ServerError(RuntimeError):
@@ -142,7 +146,22 @@ class ServerSettings:
             env["SPARK_CONNECT_AUTHENTICATE_TOKEN"] = self.connect_token
         return env
 
-    def command(self) -> list[str]:
+    def write_properties(self, run_dir: Path) -> Path:
+        """conf/thrift-server.conf plus the secret properties, as the server's properties file in
+        run_dir, readable by this user only."""
+        secrets = {
+            key: value for key, value in self.spark_conf().items() if key in SECRET_PROPERTIES
+        }
+        lines = [f"{key}={_escape_property(value)}" for key, value in secrets.items()]
+        run_dir.mkdir(parents=True, exist_ok=True)
+        path = run_dir / "thrift-server.properties"
+        path.unlink(missing_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as properties:
+            properties.write(BASE_PROPERTIES.read_text() + "\n".join(["", *lines, ""]))
+        return path
+
+    def command(self, properties_file: Path) -> list[str]:
         command = [
             spark_script("spark-submit"),
             "--class",
@@ -150,14 +169,20 @@ class ServerSettings:
             "--master",
             self.master,
             "--properties-file",
-            str(paths.PROJECT_DIR / "conf" / "thrift-server.conf"),
+            str(properties_file),
         ]
         for key, value in self.spark_conf().items():
-            command += ["--conf", f"{key}={value}"]
+            if key not in SECRET_PROPERTIES:
+                command += ["--conf", f"{key}={value}"]
         command.append("spark-internal")
         for key, value in self.hive_conf().items():
             command += ["--hiveconf", f"{key}={value}"]
         return command
+
+
+def _escape_property(value: str) -> str:
+    """A value as java.util.Properties reads it back (Spark then trims surrounding blanks)."""
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def daemon() -> Daemon:
@@ -200,7 +225,8 @@ def start(settings: ServerSettings, timeout: float = 240) -> str:
             "set LAKEHOUSE_THRIFT_PORT"
         )
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    pid = server.start(settings.command(), env=settings.env(), cwd=settings.warehouse_dir)
+    command = settings.command(settings.write_properties(server.run_dir))
+    pid = server.start(command, env=settings.env(), cwd=settings.warehouse_dir)
 
     def ready() -> bool:
         if server.pid() is None:
@@ -239,5 +265,5 @@ def run_foreground(settings: ServerSettings) -> None:
     settings.check()
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     os.chdir(settings.warehouse_dir)
-    command = settings.command()
+    command = settings.command(settings.write_properties(paths.run_dir()))
     os.execvpe(command[0], command, settings.env())

@@ -38,19 +38,28 @@ def _as_postgres_user(command: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres() -> Iterator[tuple[str, int]]:
+def postgres(password: str) -> Iterator[tuple[str, int]]:
     """A throw-away PostgreSQL on 127.0.0.1 with an empty `metastore` database, owned by the user
-    `lakehouse`; yields its JDBC URL and port, and deletes it afterwards."""
+    `lakehouse`, who logs in over TCP with the password (SCRAM); yields its JDBC URL and port, and
+    deletes it afterwards."""
     # Not under pytest's temporary folders: the postgres user could not reach into them.
     folder = Path(tempfile.mkdtemp(prefix="lakehouse-pg-"))
     data = folder / "pgdata"
     data.mkdir()
+    (folder / "password").write_text(password + "\n")
     if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-        shutil.chown(data, "postgres")
+        for path in (folder, data, folder / "password"):
+            shutil.chown(path, "postgres")
     port = free_port()
-    run = lambda *cmd: subprocess.run(_as_postgres_user(list(cmd)), check=True, capture_output=True)
-    run(_postgres_bin("initdb"), "-D", str(data), "-U", "lakehouse", "--auth=trust")
+    env = {**os.environ, "PGPASSWORD": password}
+
+    def run(*command: str) -> None:
+        subprocess.run(_as_postgres_user(list(command)), env=env, check=True, capture_output=True)
+
+    run(
+        _postgres_bin("initdb"), "-D", str(data), "-U", "lakehouse", "--auth-local=trust",
+        "--auth-host=scram-sha-256", f"--pwfile={folder / 'password'}",
+    )  # fmt: skip
     run(
         _postgres_bin("pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w", "start",
         "-o", f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={data}",

@@ -1,6 +1,7 @@
 """The same project on a Spark Thrift server: PostgreSQL metastore, standalone master with two
 workers, all started and stopped here on 127.0.0.1; read by real clients; survives a restart."""
 
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from services import (
 )
 
 from lakehouse.spark_home import spark_script
+
+METASTORE_PASSWORD = os.urandom(8).hex()
 
 
 class Served:
@@ -53,12 +56,13 @@ def served(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Iterator
     while the marts are being built: Spark must run the lost tasks on the other."""
     root = tmp_path_factory.mktemp("thrift")
     master_port = free_port()
-    with postgres() as (metastore_url, pg_port):
+    with postgres(METASTORE_PASSWORD) as (metastore_url, pg_port):
         env = server_env(
             root,
             LAKEHOUSE_MASTER_PORT=str(master_port),
             SPARK_MASTER=f"spark://127.0.0.1:{master_port}",
             LAKEHOUSE_METASTORE_URL=metastore_url,
+            LAKEHOUSE_METASTORE_PASSWORD=METASTORE_PASSWORD,
         )
         with spark_cluster(env, workers=2), thrift_server(env):
             lh = thrift_lakehouse(root, raw_data, env)
@@ -77,9 +81,34 @@ def test_build_ran_on_the_cluster_with_a_postgres_catalog(served: Served) -> Non
     tables = subprocess.run(
         ["psql", "-h", "127.0.0.1", "-p", str(served.pg_port), "-U", "lakehouse", "-At", "-c",
          'select "TBL_NAME" from "TBLS" order by 1', "metastore"],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env={**os.environ, "PGPASSWORD": METASTORE_PASSWORD},
     ).stdout.split()  # fmt: skip
+    # The marts' views, and the version tables they publish.
     assert set(MARTS) <= set(tables)
+
+
+def test_the_metastore_password_is_in_no_command_line(served: Served) -> None:
+    """The server logged in to PostgreSQL with the password, which no local user can read off
+    `ps`: it is in the server's properties file, readable by its owner only."""
+    run_dir = Path(served.env["LAKEHOUSE_RUN_DIR"])
+    server_pid = int((run_dir / "thrift-server.pid").read_text())
+    command_lines = [
+        Path(proc, "cmdline").read_bytes()
+        for proc in Path("/proc").glob("[0-9]*")
+        if _process_group(proc) == server_pid
+    ]
+    assert [line for line in command_lines if b"HiveThriftServer2" in line]
+    assert not [line for line in command_lines if METASTORE_PASSWORD.encode() in line]
+    properties = run_dir / "thrift-server.properties"
+    assert METASTORE_PASSWORD in properties.read_text()
+    assert properties.stat().st_mode & 0o777 == 0o600
+
+
+def _process_group(proc: Path) -> int | None:
+    try:
+        return os.getpgid(int(proc.name))
+    except ProcessLookupError:
+        return None
 
 
 def test_pyhive_and_beeline_read_the_marts(served: Served) -> None:
