@@ -130,6 +130,15 @@ def built_lakehouse(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) ->
     return lakehouse
 
 
+def feed(lakehouse: Lakehouse, source: Path, *args: str) -> None:
+    """`lakehouse feed <args>`: land days of the raw data in source into the lakehouse's data folder."""
+    subprocess.run(
+        [str(BIN / "lakehouse"), "feed", *args, "--scale", str(lakehouse.scale)]
+        + ["--data-dir", str(source), "--feed-dir", str(lakehouse.data_dir)],
+        check=True,
+    )
+
+
 def fingerprint(lakehouse: Lakehouse, tables: list[str]) -> dict[str, tuple]:
     """Row count and an order-independent checksum of every row, per mart table."""
     return {

@@ -9,20 +9,12 @@ import sys
 from pathlib import Path
 
 import duckdb
-from conftest import BIN, Lakehouse, fingerprint
+from conftest import Lakehouse, feed, fingerprint
 
 from lakehouse import published_files
 
 FACTS = ["fct_order_items", "fct_orders", "supplier_monthly_deliveries"]  # the last is Python
 LATE_DAY, LAST_DAY = "1998-07-31", "1998-08-02"
-
-
-def feed(lakehouse: Lakehouse, source: Path, *args: str) -> None:
-    subprocess.run(
-        [str(BIN / "lakehouse"), "feed", *args, "--scale", "0.01"]
-        + ["--data-dir", str(source), "--feed-dir", str(lakehouse.data_dir)],
-        check=True,
-    )
 
 
 def hold_back(lakehouse: Lakehouse, day: str) -> Path:
