@@ -6,7 +6,7 @@
         {%- do by_version.setdefault(partition.version, []).append(partition) -%}
     {%- endfor -%}
     {%- set groups = [] -%}
-    {%- for version, members in by_version | dictsort -%}
+    {%- for group_version, members in by_version | dictsort -%}
         {%- set keys = [] -%}
         {%- for partition in members -%}
             {%- set conditions = [] -%}
@@ -17,7 +17,8 @@
             {%- endfor -%}
             {%- do keys.append('(' ~ (conditions | join(' and ') or 'true') ~ ')') -%}
         {%- endfor -%}
-        {%- do groups.append("(lakehouse_version = '" ~ version ~ "' and (" ~ keys | join(' or ') ~ '))') -%}
+        {%- do groups.append(
+            "(lakehouse_version = '" ~ group_version ~ "' and (" ~ keys | join(' or ') ~ '))') -%}
     {%- endfor -%}
     {#- No partition at all: still name the version, so that the view says what it publishes. -#}
     {{ return(groups | join('\n    or ') or "(lakehouse_version = '" ~ version ~ "' and false)") }}

@@ -47,6 +47,15 @@ def month_files(lakehouse: Lakehouse, table: str) -> dict[str, set[tuple[str, in
     return months
 
 
+def month_versions_on_disk(lakehouse: Lakehouse, table: str) -> dict[str, int]:
+    """Per order_month: how many versions of it the fact's version table still holds."""
+    (table_dir,) = lakehouse.schema_dir("analytics_marts").glob(f"{table}__v*")
+    return {
+        month.name: len(list(month.glob("lakehouse_version=*")))
+        for month in table_dir.glob("order_month=*")
+    }
+
+
 def assert_raw_spark_replay_builds_the_same_facts(lakehouse: Lakehouse, root: Path) -> None:
     replay = Lakehouse(root=root, data_dir=lakehouse.data_dir)
     command = [sys.executable, "-m", "lakehouse.raw_spark", "build"]
@@ -86,6 +95,11 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         assert changed == {"order_month=1998-07-01", "order_month=1998-08-01"}, table
         # Written through REBALANCE: one file per month, far below SPARK_TARGET_FILE_SIZE.
         assert {len(files) for files in after.values()} == {1}, table
+        # On disk, July and August keep the version this run replaced (August 1's) for readers
+        # still reading it; the first build's July, replaced on August 1, is gone.
+        assert month_versions_on_disk(lh, table) == {
+            month: 2 if month in changed else 1 for month in after
+        }, table
 
     day_by_day = fingerprint(lh, FACTS)
     lh.dbt("run", "--full-refresh", "--select", *FACTS)
