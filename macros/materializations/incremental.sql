@@ -38,18 +38,23 @@
     {%- call statement('stage_rows', language=language) -%}
         {{ create_table_as(True, staged, model_sql, language) }}
     {%- endcall -%}
+    {#- The version table's columns: described once, before an insert, after a create. -#}
+    {%- set version_columns = none if full_build else adapter.get_columns_in_relation(version_relation) -%}
     {%- if on_schema_change == 'fail' and not full_build -%}
-        {% do assert_same_columns(staged, version_relation) %}
+        {% do assert_same_columns(staged, version_columns) %}
     {%- endif -%}
     {%- call statement('main') -%}
-        {{ write_partition_version(version_relation, staged, version, full_build) }}
+        {{ write_partition_version(version_relation, staged, version,
+            none if full_build else version_columns | map(attribute='name') | list) }}
     {%- endcall -%}
     {%- if language == 'python' -%}
         {% do adapter.drop_relation(staged.incorporate(type='table')) %}
     {%- endif -%}
+    {%- if full_build -%}
+        {%- set version_columns = adapter.get_columns_in_relation(version_relation) -%}
+    {%- endif -%}
+    {%- set columns = version_columns | map(attribute='name') | reject('equalto', 'lakehouse_version') | list -%}
     {%- set partitions = list_partition_versions(version_relation, version).current -%}
-    {%- set columns = adapter.get_columns_in_relation(version_relation)
-        | map(attribute='name') | reject('equalto', 'lakehouse_version') | list -%}
     {% do publish_version(target_relation,
         'select ' ~ columns | join(', ') ~ '\nfrom ' ~ version_relation ~ '\nwhere ' ~ partition_filter(partitions, version)) %}
 

@@ -2,9 +2,8 @@
     partitioned: each partition then gets files of about spark.sql.adaptive.advisoryPartitionSizeInBytes
     (SPARK_TARGET_FILE_SIZE) rather than one small file per task. -#}
 {% macro rebalance_partitions(compiled_code, language) -%}
-    {%- set partition_by = config.get('partition_by') -%}
-    {%- if language == 'sql' and partition_by -%}
-        {%- set columns = [partition_by] if partition_by is string else partition_by -%}
+    {%- set columns = partition_columns() -%}
+    {%- if language == 'sql' and columns -%}
         select /*+ REBALANCE({{ columns | join(', ') }}) */ * from (
             {{ compiled_code }}
         ) as rebalanced

@@ -1,23 +1,20 @@
 {#- Writes the staged rows of an incremental model as version `version` of their partitions:
-    creates the version table on a full build, inserts new partitions otherwise (existing files
-    are never touched). One shuffle by the partition columns, as rebalance_partitions does. -#}
-{% macro write_partition_version(version_table, staged, version, full_build) %}
-    {%- set partition_by = config.get('partition_by') or [] -%}
-    {%- set partition_columns = [partition_by] if partition_by is string else partition_by -%}
-    {%- set hint = '/*+ REBALANCE(' ~ partition_columns | join(', ') ~ ') */' if partition_columns else '' -%}
-    {%- if full_build -%}
+    creates the version table on a full build (columns none), inserts new partitions into it
+    otherwise, in the order of its columns (existing files are never touched). Rows are shuffled
+    by the partition columns first (rebalance_partitions). -#}
+{% macro write_partition_version(version_table, staged, version, columns) %}
+    {%- set version_literal = "'" ~ version ~ "' as lakehouse_version" -%}
+    {%- if columns is none -%}
         create table {{ version_table }}
         {{ file_format_clause() }}
-        partitioned by ({{ (partition_columns + ['lakehouse_version']) | join(', ') }})
-        as select {{ hint }} *, '{{ version }}' as lakehouse_version
-        from {{ staged }}
+        partitioned by ({{ (partition_columns() + ['lakehouse_version']) | join(', ') }})
+        as {{ rebalance_partitions('select *, ' ~ version_literal ~ ' from ' ~ staged, 'sql') }}
     {%- else -%}
+        {%- set select_list = [] -%}
+        {%- for column in columns -%}
+            {%- do select_list.append(version_literal if column == 'lakehouse_version' else column) -%}
+        {%- endfor -%}
         insert into {{ version_table }}
-        select {{ hint }}
-        {%- for column in adapter.get_columns_in_relation(version_table) | map(attribute='name') %}
-            {{ "'" ~ version ~ "' as lakehouse_version" if column == 'lakehouse_version' else column }}
-            {{- ',' if not loop.last }}
-        {%- endfor %}
-        from {{ staged }}
+        {{ rebalance_partitions('select ' ~ select_list | join(', ') ~ ' from ' ~ staged, 'sql') }}
     {%- endif -%}
 {% endmacro %}
