@@ -1,8 +1,9 @@
 """The adapter: dbt-spark's SparkAdapter, its connection manager and Python submission methods."""
 
 from dataclasses import replace
+from pathlib import Path
 
-from dbt.adapters.base import PythonJobHelper
+from dbt.adapters.base import PythonJobHelper, available
 from dbt.adapters.base.impl import AdapterTrackingRelationInfo
 from dbt.adapters.spark.connections import SparkConnectionMethod
 from dbt.adapters.spark.impl import SparkAdapter
@@ -38,6 +39,13 @@ class LakehouseSparkAdapter(SparkAdapter):
     @property
     def python_submission_helpers(self) -> dict[str, type[PythonJobHelper]]:
         return {**super().python_submission_helpers, **SUBMISSION_HELPERS}
+
+    @available
+    def project_path(self, path: str) -> str:
+        """`path` made absolute: a relative one is anchored on the project's folder (where
+        dbt_project.yml is), whichever folder dbt was started from. A server reading it runs
+        elsewhere, so a path sent to it in SQL must not depend on dbt's working folder."""
+        return str(Path(self.config.project_root).resolve() / path)
 
     @classmethod
     def get_adapter_run_info(cls, config) -> AdapterTrackingRelationInfo:
