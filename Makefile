@@ -11,6 +11,7 @@ STATE_DIR ?= state
 # Base of the diff whose SQL files `make lint-changed` lints; output format for sqlfluff there.
 BASE ?= origin/main
 SQLFLUFF_FORMAT ?= human
+REPEATS ?= 3
 # Daily feed: where it lives and the last day its first (backfill) batch holds.
 FEED_DIR ?= $(CURDIR)/data/tpch-daily
 UNTIL ?= 1998-07-31
@@ -59,8 +60,8 @@ tpch-check: data ## build the 22 TPC-H query models at SCALE and check their ans
 	dbt build --select +tag:tpch --indirect-selection cautious
 	lakehouse tpch-check --scale $(SCALE)
 
-bench: venv ## benchmark at SCALE: builds, raw Spark, one new day, Thrift, TPC-H vs DuckDB (JSON + PNG)
-	lakehouse bench --scale $(SCALE)
+bench: venv ## benchmark at SCALE (STEPS: a subset): builds, raw Spark, one new day, Thrift, TPC-H vs DuckDB
+	lakehouse bench --scale $(SCALE) $(if $(STEPS),--steps $(STEPS))
 
 lint: venv ## sqlfluff, ruff, YAML and dbt parse on the whole tree (the pre-commit checks)
 	pre-commit run --all-files --hook-stage manual
@@ -69,8 +70,8 @@ lint-changed: venv ## sqlfluff on the SQL files changed since BASE (pull request
 	git diff --name-only --diff-filter=d $(BASE)...HEAD -- '*.sql' \
 		| xargs --no-run-if-empty sqlfluff lint --format $(SQLFLUFF_FORMAT)
 
-lint-bench: venv ## time sqlfluff per templater on one file and on the project
-	lakehouse lint-bench
+lint-bench: venv ## time sqlfluff per templater on one file and on the project (REPEATS runs each)
+	lakehouse lint-bench --repeats $(REPEATS)
 
 hooks: venv ## install the git pre-commit hook (fixes, then lints, what you commit)
 	pre-commit install

@@ -139,6 +139,29 @@ def feed(lakehouse: Lakehouse, source: Path, *args: str) -> None:
     )
 
 
+def copy_repository(copy: Path) -> Path:
+    """The working tree (tracked and new files, not ignored ones) copied to `copy` as a fresh git
+    repository with one commit, as a clone of it would be."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        if (PROJECT_DIR / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT_DIR / name, copy / name)
+    author = ["-c", "user.name=test", "-c", "user.email=test@example.com"]
+    for command in (
+        ["git", "init", "--quiet"],
+        ["git", "add", "--all"],
+        ["git", *author, "commit", "--quiet", "--no-verify", "-m", "the working tree"],
+    ):
+        subprocess.run(command, cwd=copy, check=True)
+    return copy
+
+
 def fingerprint(lakehouse: Lakehouse, tables: list[str]) -> dict[str, tuple]:
     """Row count and an order-independent checksum of every row, per mart table."""
     return {

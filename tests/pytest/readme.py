@@ -1,0 +1,84 @@
+"""The README's code blocks as a newcomer meets them: fenced shell and Python blocks, each with the
+one-line note that may stand right above it.
+
+A note `> Tested as `<command>`: <why>` names the bounded form the test runs instead of a block that
+is long by nature; `> Not run by the tests: <why>` leaves a block out. Both are visible to readers."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SHELLS = ("sh", "bash", "shell")
+FENCE = re.compile(r"^```(\w*)\s*$")
+TESTED_AS = re.compile(r"^> Tested as `([^`]+)`")
+NOT_RUN = re.compile(r"^> Not run by the tests: (.+)")
+MAKE_TARGET = re.compile(r"\bmake (?:-\S+ )*([a-z][a-z-]*)")
+
+
+@dataclass(frozen=True)
+class Block:
+    line: int  # of the opening fence, 1-based
+    language: str
+    code: str
+    tested_as: str | None = None  # the bounded command run instead
+    not_run: str | None = None  # why it is left out
+
+    @property
+    def runs(self) -> str | None:
+        """What the test runs for this block: its code, its bounded form, or nothing."""
+        if self.not_run:
+            return None
+        return self.tested_as or self.code
+
+    @property
+    def name(self) -> str:
+        lines = [line for line in self.code.splitlines() if line.strip()]
+        # Named after what it does, not the venv activation or exports that open most blocks.
+        first = next(
+            (line for line in lines if not line.startswith(("source ", "export "))), lines[0]
+        )
+        words = re.sub(r"[^A-Za-z0-9_.+-]+", "-", first.split("#")[0]).strip("-")
+        return f"L{self.line}-{words[:40]}"
+
+    def make_targets(self) -> set[str]:
+        return set(MAKE_TARGET.findall(self.runs or ""))
+
+
+def blocks(readme: Path) -> list[Block]:
+    """Every fenced shell or Python block, in reading order."""
+    found: list[Block] = []
+    lines = readme.read_text().splitlines()
+    index = 0
+    while index < len(lines):
+        opening = FENCE.match(lines[index])
+        if not opening:
+            index += 1
+            continue
+        end = next(i for i in range(index + 1, len(lines)) if lines[i].startswith("```"))
+        language = opening.group(1)
+        if language in (*SHELLS, "python"):
+            note = lines[index - 1] if index else ""
+            tested_as = TESTED_AS.match(note)
+            not_run = NOT_RUN.match(note)
+            found.append(
+                Block(
+                    line=index + 1,
+                    language="sh" if language in SHELLS else language,
+                    code="\n".join(lines[index + 1 : end]) + "\n",
+                    tested_as=tested_as.group(1) if tested_as else None,
+                    not_run=not_run.group(1) if not_run else None,
+                )
+            )
+        index = end + 1
+    return found
+
+
+def table(output: str) -> tuple[list[str], list[list[str]]]:
+    """Header and data rows of the tables dbt show and beeline print (`| a | b |`), rules left out."""
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in output.splitlines()
+        if line.strip().startswith("|")
+    ]
+    rows = [row for row in rows if not all(re.fullmatch(r":?-+:?", cell) for cell in row)]
+    return (rows[0], rows[1:]) if rows else ([], [])

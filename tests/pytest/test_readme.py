@@ -1,0 +1,279 @@
+"""The README, run as a newcomer runs it: every fenced shell (and Python) block, verbatim, in order,
+each in a clean shell (no environment variable but PATH and what the block sets) in a fresh copy of
+the repository, which makes its own virtual env and data. A block marked long by nature runs in the
+bounded form its note names. Where a block promises something observable, it is checked against an
+independent computation (DuckDB over the raw files) or dbt's own record of what ran."""
+
+import argparse
+import json
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+import readme
+from conftest import BIN, PROJECT_DIR, SCALE, copy_repository
+
+from lakehouse import cli, tpch_data
+
+BLOCKS = readme.blocks(PROJECT_DIR / "README.md")
+RUN = [block for block in BLOCKS if block.runs]
+
+
+def clean_path() -> str:
+    """PATH without the test suite's own virtual env, as in a newcomer's terminal."""
+    entries = os.environ["PATH"].split(os.pathsep)
+    return os.pathsep.join(entry for entry in entries if Path(entry).resolve() != BIN.resolve())
+
+
+def clean_shell(
+    repo: Path, code: str, language: str = "sh", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`code` in a new shell (or the copy's Python) with nothing in its environment but PATH."""
+    command = (
+        ["bash", "-e", "-o", "pipefail", "-c", code]
+        if language == "sh"
+        else [str(repo / ".venv" / "bin" / "python"), "-c", code]
+    )
+    return subprocess.run(
+        command,
+        cwd=cwd or repo,
+        env={"PATH": clean_path()},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+
+
+def output_of(result: subprocess.CompletedProcess[str]) -> str:
+    return f"exit {result.returncode}\n--- stdout\n{result.stdout[-6000:]}\n--- stderr\n{result.stderr[-4000:]}"
+
+
+@pytest.fixture(scope="module")
+def newcomer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A fresh copy of the repository; whatever server a block left running is stopped at the
+    end, also when a block failed."""
+    repo = copy_repository(tmp_path_factory.mktemp("newcomer") / "tpch-lakehouse")
+    yield repo
+    if (repo / ".venv" / "bin" / "lakehouse").exists():
+        clean_shell(repo, ".venv/bin/lakehouse server stop")
+
+
+# --- what blocks promise ---------------------------------------------------------------------
+
+
+def revenue_by_nation_month(dataset: Path) -> dict[tuple[str, str], tuple[int, int, float]]:
+    """DuckDB over the raw files: (month, nation) -> orders, line items, net revenue."""
+    raw = {
+        table: tpch_data.duckdb_table(dataset / table)
+        for table in ("lineitem", "orders", "customer", "nation")
+    }
+    rows = duckdb.sql(f"""
+        select strftime(date_trunc('month', o.o_orderdate), '%Y-%m-%d'), trim(n.n_name),
+               count(distinct o.o_orderkey), count(*),
+               sum(l.l_extendedprice * (1 - l.l_discount))
+        from {raw["lineitem"]} l
+        join {raw["orders"]} o on l.l_orderkey = o.o_orderkey
+        join {raw["customer"]} c on o.o_custkey = c.c_custkey
+        join {raw["nation"]} n on c.c_nationkey = n.n_nationkey
+        group by all
+    """).fetchall()
+    return {
+        (month, nation): (orders, items, float(revenue))
+        for month, nation, orders, items, revenue in rows
+    }
+
+
+def assert_revenue_rows(output: str, expected: dict) -> list[tuple[str, str]]:
+    """Five printed rows of revenue_by_nation_month, each with DuckDB's counts and net revenue;
+    returns their (month, nation) in printed order."""
+    header, rows = readme.table(output)
+    column = {name.split(".")[-1]: index for index, name in enumerate(header)}
+    assert len(rows) == 5, f"expected 5 rows:\n{output}"
+    keys = []
+    for row in rows:
+        key = (row[column["order_month"]], row[column["nation_name"]])
+        orders, items, revenue = expected[key]
+        assert int(row[column["order_count"]]) == orders, row
+        assert int(row[column["line_item_count"]]) == items, row
+        assert abs(printed_number(row[column["net_revenue"]]) - revenue) < 0.01, row
+        keys.append(key)
+    return keys
+
+
+def printed_number(cell: str) -> float:
+    """A number as dbt show or beeline prints it: with thousands separators, and cut off with an
+    ellipsis where dbt show's column is too narrow (then up to one unit of the last digit off)."""
+    number = Decimal(cell.replace(",", "").rstrip("…"))
+    cut_off = Decimal(10) ** number.as_tuple().exponent if cell.endswith("…") else Decimal(0)
+    return float(number + cut_off / 2)
+
+
+def raw_revenue(repo: Path) -> dict[tuple[str, str], tuple[int, int, float]]:
+    return revenue_by_nation_month(tpch_data.dataset_dir(repo / "data" / "tpch", SCALE))
+
+
+def check_dbt_show(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
+    """dbt show prints the 5 months and nations of highest net revenue."""
+    expected = raw_revenue(repo)
+    top_five = sorted(expected, key=lambda key: expected[key][2], reverse=True)[:5]
+    assert assert_revenue_rows(result.stdout, expected) == top_five
+
+
+def check_beeline(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
+    """beeline prints 5 rows of revenue_by_nation_month as the Thrift server built it."""
+    assert_revenue_rows(result.stdout, raw_revenue(repo))
+
+
+def check_server_stopped(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
+    status = clean_shell(repo, "source .venv/bin/activate\nlakehouse server status")
+    assert status.returncode != 0, output_of(status)
+
+
+def catalog_query(repo: Path, sql: str) -> list[dict]:
+    """Rows of a query through the embedded catalog (`dbt show`), as a user reads them."""
+    result = clean_shell(
+        repo,
+        "source .venv/bin/activate\n"
+        f'dbt show --profiles-dir profiles --quiet --output json --inline "{sql}"',
+    )
+    assert result.returncode == 0, output_of(result)
+    return json.loads(result.stdout[result.stdout.index("{") :])["show"]
+
+
+def check_next_days(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
+    """The feed holds the history up to July 31 and one folder per day after it (August 1 and 2),
+    and the facts, read through the catalog, hold every order landed."""
+    orders = tpch_data.dataset_dir(repo / "data" / "tpch-daily", SCALE) / "orders"
+    days = sorted(folder.name for folder in orders.iterdir())
+    assert days[-3:] == [f"landing_date=1998-{day}" for day in ("07-31", "08-01", "08-02")], days
+    expected = duckdb.sql(
+        f"select count(*), strftime(max(o_orderdate), '%Y-%m-%d') from {tpch_data.duckdb_table(orders)}"
+    ).fetchone()
+    (facts,) = catalog_query(
+        repo,
+        "select count(*) as n, cast(max(order_date) as string) as last from {{ ref('fct_orders') }}",
+    )
+    assert (facts["n"], facts["last"]) == expected
+
+
+def check_pr_build(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
+    """The pull-request build ran the changed model and its descendants, no other model."""
+    manifest = json.loads((repo / "target" / "manifest.json").read_text())
+    changed = "model.tpch_lakehouse.revenue_by_nation_month"
+    expected, todo = {changed}, [changed]
+    while todo:
+        for child in manifest["child_map"][todo.pop()]:
+            if child.startswith("model.") and child not in expected:
+                expected.add(child)
+                todo.append(child)
+    results = json.loads((repo / "target" / "run_results.json").read_text())["results"]
+    built = {r["unique_id"] for r in results if r["unique_id"].startswith(("model.", "seed."))}
+    assert built == expected
+    assert any(r["unique_id"].startswith("test.") for r in results), "its tests did not run"
+
+
+CHECKS: dict[str, Callable[[Path, subprocess.CompletedProcess[str]], None]] = {
+    "dbt show": check_dbt_show,
+    "bin/beeline": check_beeline,
+    "lakehouse server stop": check_server_stopped,
+    "make next-day": check_next_days,
+    "make pr-build": check_pr_build,
+}
+
+
+@pytest.mark.parametrize("block", RUN, ids=[block.name for block in RUN])
+def test_readme_block(newcomer: Path, block: readme.Block) -> None:
+    result = clean_shell(newcomer, block.runs, block.language)
+    assert result.returncode == 0, f"README line {block.line}:\n{block.runs}\n{output_of(result)}"
+    for marker, check in CHECKS.items():
+        if marker in block.runs:
+            check(newcomer, result)
+
+
+# --- beyond the blocks ---------------------------------------------------------------------------
+
+
+def test_dbt_finds_the_data_from_another_folder(newcomer: Path, tmp_path: Path) -> None:
+    """With --project-dir, the default data folder is still the project's (not the working one)."""
+    project = f"--project-dir {newcomer} --profiles-dir {newcomer / 'profiles'}"
+    result = clean_shell(
+        newcomer,
+        f"source {newcomer}/.venv/bin/activate\n"
+        f"dbt build {project} --select stg_tpch__regions --indirect-selection cautious\n"
+        f'dbt show {project} --quiet --output json --inline "select count(*) as n from '
+        "{{ ref('stg_tpch__regions') }}\"",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, output_of(result)
+    (row,) = json.loads(result.stdout[result.stdout.index('{"show"') :])["show"]
+    regions = tpch_data.dataset_dir(newcomer / "data" / "tpch", SCALE) / "region"
+    assert (
+        row["n"]
+        == duckdb.sql(f"select count(*) from {tpch_data.duckdb_table(regions)}").fetchone()[0]
+    )
+
+
+def subcommands(
+    parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[str, ...]]:
+    """Every command path of the CLI: (), ("data",), ("server", "start"), ..."""
+    yield prefix
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                yield from subcommands(subparser, (*prefix, name))
+
+
+def test_every_lakehouse_command_explains_itself(newcomer: Path) -> None:
+    commands = list(subcommands(cli.build_parser()))
+    assert len(commands) > 10
+    for command in commands:
+        result = clean_shell(newcomer, f".venv/bin/lakehouse {' '.join(command)} --help")
+        assert result.returncode == 0 and "usage: lakehouse" in result.stdout, output_of(result)
+        assert "Traceback" not in result.stdout + result.stderr, output_of(result)
+
+
+def test_every_make_target_runs_or_explains_itself(newcomer: Path) -> None:
+    """Each target `make help` lists ran in a README block, or runs here; `test` (this suite) and
+    `docs` (serves until stopped) show what they would run."""
+    listing = clean_shell(newcomer, "make help")
+    assert listing.returncode == 0, output_of(listing)
+    targets = set(readme.MAKE_TARGET.findall(listing.stdout))
+    ran_in_readme = set().union(*(block.make_targets() for block in RUN))
+    here = {
+        "help": "make help",
+        "venv": "make venv",
+        "lint-changed": "make lint-changed BASE=HEAD",
+        "test": "make -n test",
+        "docs": "make -n docs",
+        "clean": "make clean && test ! -e warehouse && test ! -e target",
+    }
+    assert targets - ran_in_readme - set(here) == set(), "targets neither run nor explained"
+    for target in sorted(targets & set(here)):
+        result = clean_shell(newcomer, here[target])
+        assert result.returncode == 0, output_of(result)
+        assert "Traceback" not in result.stdout + result.stderr, output_of(result)
+
+
+def test_readme_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every note is read as one (a misspelt note would let a long block run, or hide a skipped
+    one); prints how many blocks ran verbatim, in a bounded form, or not at all, and why."""
+    notes = [
+        line
+        for line in (PROJECT_DIR / "README.md").read_text().splitlines()
+        if line.startswith(("> Tested", "> Not run"))
+    ]
+    assert len(notes) == sum(1 for block in BLOCKS if block.tested_as or block.not_run), notes
+    bounded = [block for block in RUN if block.tested_as]
+    left_out = [block for block in BLOCKS if not block.runs]
+    with capsys.disabled():
+        print(
+            f"\nREADME: {len(BLOCKS)} blocks, {len(RUN) - len(bounded)} run verbatim, "
+            f"{len(bounded)} in a bounded form, {len(left_out)} not run"
+            + "".join(f"\n  line {block.line} not run: {block.not_run}" for block in left_out)
+        )
