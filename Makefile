@@ -46,8 +46,8 @@ build: data ## seeds, models and tests on the embedded Spark (dbt build)
 feed: data ## daily feed in FEED_DIR: orders and line items up to UNTIL as one batch
 	lakehouse feed start --scale $(SCALE) --until $(UNTIL) --data-dir $(TPCH_DATA_DIR) --feed-dir $(FEED_DIR)
 
-feed-build: venv ## seeds, models and tests on the daily feed (dbt build)
-	TPCH_DATA_DIR=$(FEED_DIR) dbt build
+feed-build: venv ## seeds, models and tests on the daily feed (dbt build --full-refresh)
+	TPCH_DATA_DIR=$(FEED_DIR) dbt build --full-refresh
 
 next-day: venv ## land the next day of the feed, build the incremental facts and their tests
 	lakehouse feed next --scale $(SCALE) --data-dir $(TPCH_DATA_DIR) --feed-dir $(FEED_DIR)

@@ -239,8 +239,9 @@ def test_every_lakehouse_command_explains_itself(newcomer: Path) -> None:
 
 
 def test_every_make_target_runs_or_explains_itself(newcomer: Path) -> None:
-    """Each target `make help` lists ran in a README block, or runs here; `test` (this suite) and
-    `docs` (serves until stopped) show what they would run."""
+    """Each target `make help` lists ran in a README block, or runs here; `test` (this suite),
+    `docs` (serves until stopped) and `lint-bench` (minutes of sqlfluff runs) show what they
+    would run."""
     listing = clean_shell(newcomer, "make help")
     assert listing.returncode == 0, output_of(listing)
     targets = set(readme.MAKE_TARGET.findall(listing.stdout))
@@ -251,6 +252,7 @@ def test_every_make_target_runs_or_explains_itself(newcomer: Path) -> None:
         "lint-changed": "make lint-changed BASE=HEAD",
         "test": "make -n test",
         "docs": "make -n docs",
+        "lint-bench": "make -n lint-bench",
         "clean": "make clean && test ! -e warehouse && test ! -e target",
     }
     assert targets - ran_in_readme - set(here) == set(), "targets neither run nor explained"
