@@ -210,7 +210,8 @@ def test_dbt_finds_the_data_from_another_folder(newcomer: Path, tmp_path: Path) 
         cwd=tmp_path,
     )
     assert result.returncode == 0, output_of(result)
-    (row,) = json.loads(result.stdout[result.stdout.index('{"show"') :])["show"]
+    shown = result.stdout[result.stdout.rindex("{", 0, result.stdout.index('"show"')) :]
+    (row,) = json.loads(shown)["show"]
     regions = tpch_data.dataset_dir(newcomer / "data" / "tpch", SCALE) / "region"
     assert (
         row["n"]
@@ -231,7 +232,7 @@ def subcommands(
 
 def test_every_lakehouse_command_explains_itself(newcomer: Path) -> None:
     commands = list(subcommands(cli.build_parser()))
-    assert len(commands) > 10
+    assert ("server",) in commands and ("data",) in commands, commands
     for command in commands:
         result = clean_shell(newcomer, f".venv/bin/lakehouse {' '.join(command)} --help")
         assert result.returncode == 0 and "usage: lakehouse" in result.stdout, output_of(result)
