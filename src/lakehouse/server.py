@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from lakehouse import paths, spark_tuning
+from lakehouse import hive_compat, paths, spark_tuning
 from lakehouse.processes import Daemon, port_open, wait_until
 from lakehouse.spark_home import spark_env, spark_script
 
@@ -118,6 +118,8 @@ class ServerSettings:
             "spark.sql.warehouse.dir": str(self.warehouse_dir / "spark-warehouse"),
             **spark_tuning.conf(),
         }
+        # The driver's own jars: Hive's missing interface (written by write_properties), the JDBC driver.
+        class_path = [str(paths.run_dir() / hive_compat.JAR_NAME)]
         if self.metastore_url:
             conf.update(
                 {
@@ -125,17 +127,16 @@ class ServerSettings:
                     "spark.hadoop.javax.jdo.option.ConnectionDriverName": "org.postgresql.Driver",
                     "spark.hadoop.javax.jdo.option.ConnectionUserName": self.metastore_user,
                     "spark.hadoop.javax.jdo.option.ConnectionPassword": self.metastore_password,
-                    "spark.driver.extraClassPath": os.environ.get(
-                        "LAKEHOUSE_JDBC_JAR", POSTGRES_JDBC_JAR
-                    ),
                 }
             )
+            class_path.append(os.environ.get("LAKEHOUSE_JDBC_JAR", POSTGRES_JDBC_JAR))
         else:
             conf["spark.hadoop.javax.jdo.option.ConnectionURL"] = (
                 f"jdbc:derby:;databaseName={self.warehouse_dir / 'metastore_db'};create=true"
             )
             java_options.append(f"-Dderby.system.home={self.warehouse_dir}")
         conf["spark.driver.extraJavaOptions"] = " ".join(java_options)
+        conf["spark.driver.extraClassPath"] = os.pathsep.join(class_path)
         return conf
 
     def env(self) -> dict[str, str]:
@@ -146,14 +147,15 @@ class ServerSettings:
             env["SPARK_CONNECT_AUTHENTICATE_TOKEN"] = self.connect_token
         return env
 
-    def write_properties(self, run_dir: Path) -> Path:
+    def write_properties(self) -> Path:
         """conf/thrift-server.conf plus the secret properties, as the server's properties file in
-        run_dir, readable by this user only."""
+        the run folder, readable by this user only; beside it the jar of hive_compat."""
+        run_dir = paths.run_dir()
+        hive_compat.write_jar(run_dir)
         secrets = {
             key: value for key, value in self.spark_conf().items() if key in SECRET_PROPERTIES
         }
         lines = [f"{key}={_escape_property(value)}" for key, value in secrets.items()]
-        run_dir.mkdir(parents=True, exist_ok=True)
         path = run_dir / "thrift-server.properties"
         path.unlink(missing_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -225,7 +227,7 @@ def start(settings: ServerSettings, timeout: float = 240) -> str:
             "set LAKEHOUSE_THRIFT_PORT"
         )
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    command = settings.command(settings.write_properties(server.run_dir))
+    command = settings.command(settings.write_properties())
     pid = server.start(command, env=settings.env(), cwd=settings.warehouse_dir)
 
     def ready() -> bool:
@@ -265,5 +267,5 @@ def run_foreground(settings: ServerSettings) -> None:
     settings.check()
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     os.chdir(settings.warehouse_dir)
-    command = settings.command(settings.write_properties(paths.run_dir()))
+    command = settings.command(settings.write_properties())
     os.execvpe(command[0], command, settings.env())

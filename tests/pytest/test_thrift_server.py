@@ -3,6 +3,7 @@ workers, all started and stopped here on 127.0.0.1; read by real clients; surviv
 
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ from services import (
     wait_for_output,
 )
 
-from lakehouse.spark_home import spark_script
+from lakehouse.spark_home import spark_env, spark_script
 
 METASTORE_PASSWORD = os.urandom(8).hex()
 
@@ -157,3 +158,25 @@ def test_server_down_fails_fast_with_what_to_do(tmp_path: Path, raw_data: Path) 
     assert elapsed < 60, f"took {elapsed:.0f} s"
     assert f"127.0.0.1:{port}" in result.stdout
     assert "lakehouse server start" in result.stdout
+
+
+FUNCTION_REGISTRY_PROBE = """
+import sys
+from pyspark.sql import SparkSession
+spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+         .config("spark.driver.extraClassPath", sys.argv[1]).getOrCreate())
+spark._jvm.java.lang.Class.forName("org.apache.hadoop.hive.ql.exec.FunctionRegistry")
+"""
+
+
+def test_the_server_driver_can_load_hive_function_registry(served: Served) -> None:
+    """HiveServer2 may initialise Hive's FunctionRegistry when it closes a session, which fails
+    without lakehouse.hive_compat's jar (dbt then reports a built model as an error): a driver with
+    the server's class path, as read over Thrift, loads it."""
+    setting = "spark.driver.extraClassPath"
+    class_path = dict(served.query(f"set {setting}"))[setting]
+    probe = subprocess.run(
+        [sys.executable, "-c", FUNCTION_REGISTRY_PROBE, class_path],
+        check=False, capture_output=True, text=True, timeout=120, env=spark_env(),
+    )  # fmt: skip
+    assert probe.returncode == 0, probe.stderr[-3000:]
