@@ -1,5 +1,5 @@
-"""Connections: dbt-spark's, with a connection failure to a server and an unreadable data file
-explained in full."""
+"""Connections: dbt-spark's, with a connection failure to a server, a server lost during a query
+and an unreadable data file explained in full."""
 
 import os
 import re
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dbt.adapters.contracts.connection import Connection
+from dbt.adapters.events.logging import AdapterLogger
 from dbt.adapters.exceptions import FailedToConnectError
 from dbt.adapters.spark.connections import (
     SparkConnectionManager,
@@ -14,8 +15,10 @@ from dbt.adapters.spark.connections import (
     SparkCredentials,
 )
 from dbt_common.exceptions import DbtConfigError, DbtRuntimeError
+from thrift.transport.TTransport import TTransportException
 
 ADAPTER_TYPE = "lakehouse_spark"
+logger = AdapterLogger("LakehouseSpark")
 SPARK_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -81,6 +84,23 @@ def unreadable_file_hint(message: str) -> str | None:
     )
 
 
+# How dbt-spark and Thrift report a server that went away while a query ran.
+LOST_SERVER_MARKERS = ("TTransportException", "Connection lost")
+
+
+def lost_server_hint(credentials: SparkCredentials, message: str) -> str | None:
+    """What to do when the Thrift server went away during a query (stopped, restarted, killed)."""
+    if credentials.method == SparkConnectionMethod.SESSION or not any(
+        marker in message for marker in LOST_SERVER_MARKERS
+    ):
+        return None
+    return (
+        f"Lost the Spark Thrift server at {credentials.host}:{credentials.port} while a query "
+        "ran: it stopped or restarted. Once it answers again (`lakehouse server status`, or "
+        "`docker compose ps` for the cluster), `dbt retry` builds what is left."
+    )
+
+
 class LakehouseSparkConnectionManager(SparkConnectionManager):
     TYPE = ADAPTER_TYPE
 
@@ -89,10 +109,20 @@ class LakehouseSparkConnectionManager(SparkConnectionManager):
         try:
             return super().execute(sql, *args, **kwargs)
         except Exception as error:
-            hint = unreadable_file_hint(str(error))
+            credentials = self.get_thread_connection().credentials
+            hint = unreadable_file_hint(str(error)) or lost_server_hint(credentials, str(error))
             if hint is None:
                 raise
             raise DbtRuntimeError(f"{hint}\n{error}") from error
+
+    @classmethod
+    def _close_handle(cls, connection: Connection) -> None:
+        # A session whose server went away cannot be closed; raising here would replace the
+        # model's own error (the lost server, named above) with the transport's.
+        try:
+            super()._close_handle(connection)
+        except TTransportException as error:
+            logger.debug(f"Session to {connection.credentials.host} already gone: {error}")
 
     @classmethod
     def open(cls, connection: Connection) -> Connection:
