@@ -1,8 +1,10 @@
 """A Spark standalone cluster from the pinned pyspark: one master and N workers, on loopback by
 default. The Thrift server submits to it with SPARK_MASTER=spark://<host>:<port>."""
 
+import json
 import os
 import socket
+import urllib.request
 from dataclasses import dataclass
 
 from lakehouse import paths
@@ -19,6 +21,9 @@ class ClusterSettings:
     port: int
     worker_cores: int
     worker_memory: str
+    # Web UI ports: 0 picks a free one (natively); containers publish fixed ones.
+    master_ui_port: int = 0
+    worker_ui_port: int = 0
 
     @classmethod
     def from_env(cls) -> "ClusterSettings":
@@ -28,6 +33,8 @@ class ClusterSettings:
             port=int(env("LAKEHOUSE_MASTER_PORT", "7077")),
             worker_cores=int(env("LAKEHOUSE_WORKER_CORES", "1")),
             worker_memory=env("LAKEHOUSE_WORKER_MEMORY", "2g"),
+            master_ui_port=int(env("LAKEHOUSE_MASTER_UI_PORT", "0")),
+            worker_ui_port=int(env("LAKEHOUSE_WORKER_UI_PORT", "0")),
         )
 
     @property
@@ -37,13 +44,14 @@ class ClusterSettings:
     def master_command(self) -> list[str]:
         return [
             spark_script("spark-class"), MASTER_CLASS,
-            "--host", self.host, "--port", str(self.port), "--webui-port", "0",
+            "--host", self.host, "--port", str(self.port),
+            "--webui-port", str(self.master_ui_port),
         ]  # fmt: skip
 
     def worker_command(self, master_url: str, host: str, work_dir: str) -> list[str]:
         return [
             spark_script("spark-class"), WORKER_CLASS,
-            "--host", host, "--webui-port", "0",
+            "--host", host, "--webui-port", str(self.worker_ui_port),
             "--cores", str(self.worker_cores), "--memory", self.worker_memory,
             "--work-dir", work_dir,
             master_url,
@@ -56,9 +64,13 @@ def run_master_foreground(settings: ClusterSettings) -> None:
     os.execvpe(command[0], command, spark_env())
 
 
+def _worker_host() -> str:
+    return os.environ.get("LAKEHOUSE_WORKER_HOST", socket.gethostname())
+
+
 def run_worker_foreground(settings: ClusterSettings, master_url: str) -> None:
     """Replace this process with a worker of master_url (a container's main process)."""
-    host = os.environ.get("LAKEHOUSE_WORKER_HOST", socket.gethostname())
+    host = _worker_host()
     work_dir = os.environ.get("LAKEHOUSE_WORKER_DIR", str(paths.run_dir() / "worker-work"))
     command = settings.worker_command(master_url, host, work_dir)
     os.execvpe(command[0], command, spark_env())
@@ -114,3 +126,21 @@ def status(settings: ClusterSettings) -> tuple[bool, str]:
         up,
         f"master {settings.master_url} {'up' if up else 'down'}; workers running: {alive or 'none'}",
     )
+
+
+def health(settings: ClusterSettings, worker: bool) -> tuple[bool, str]:
+    """The master's own view (its web UI's JSON at LAKEHOUSE_MASTER_UI, default port 8080 of the
+    master host): ALIVE, and with worker, this host among its ALIVE workers. A container's
+    healthcheck."""
+    url = os.environ.get("LAKEHOUSE_MASTER_UI", f"http://{settings.host}:8080") + "/json/"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            state = json.load(response)
+    except OSError as error:
+        return False, f"the master's web UI {url} does not answer: {error}"
+    if state.get("status") != "ALIVE":
+        return False, f"master {state.get('url')} is {state.get('status')}"
+    alive = [w["host"] for w in state.get("workers", []) if w.get("state") == "ALIVE"]
+    if worker and _worker_host() not in alive:
+        return False, f"worker {_worker_host()} is not among the master's alive workers {alive}"
+    return True, f"master {state.get('url')} ALIVE with workers {alive}"

@@ -45,6 +45,8 @@ class ServerSettings:
     # Account the launcher checks the server with (`select 1`); dbt's thrift target uses the same.
     client_user: str = "lakehouse"
     client_password: str | None = None
+    # Port of the application's web UI; None keeps it off (conf/thrift-server.conf).
+    ui_port: int | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> "ServerSettings":
@@ -72,6 +74,7 @@ class ServerSettings:
             "connect_token": env("LAKEHOUSE_CONNECT_TOKEN") or None,
             "client_user": env("LAKEHOUSE_THRIFT_USER", "lakehouse"),
             "client_password": env("LAKEHOUSE_THRIFT_PASSWORD") or None,
+            "ui_port": int(env("LAKEHOUSE_UI_PORT") or 0) or None,
         }
         settings.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**settings)
@@ -118,6 +121,8 @@ class ServerSettings:
             "spark.sql.warehouse.dir": str(self.warehouse_dir / "spark-warehouse"),
             **spark_tuning.conf(),
         }
+        if self.ui_port:
+            conf.update({"spark.ui.enabled": "true", "spark.ui.port": str(self.ui_port)})
         # The driver's own jars: Hive's missing interface (written by write_properties), the JDBC driver.
         class_path = [str(paths.run_dir() / hive_compat.JAR_NAME)]
         if self.metastore_url:

@@ -14,9 +14,12 @@ def spark_script(name: str) -> str:
 
 
 def spark_env(**extra: str) -> dict[str, str]:
-    """Environment for Spark's launch scripts: this SPARK_HOME, loopback by default."""
+    """Environment for Spark's launch scripts: this SPARK_HOME, loopback by default. In a
+    container (LAKEHOUSE_LOOPBACK=0, set by the image) Spark takes the host name's address, which
+    the other containers reach."""
     env = dict(os.environ)
     env["SPARK_HOME"] = str(SPARK_HOME)
-    env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    if env.get("LAKEHOUSE_LOOPBACK") != "0":
+        env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     env.update(extra)
     return env
