@@ -12,6 +12,9 @@ STATE_DIR ?= state
 BASE ?= origin/main
 SQLFLUFF_FORMAT ?= human
 REPEATS ?= 3
+# docker-compose: Spark workers, and the client (the compose plugin where there is one).
+WORKERS ?= 2
+COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
 # Daily feed: where it lives and the last day its first (backfill) batch holds.
 FEED_DIR ?= $(CURDIR)/data/tpch-daily
 UNTIL ?= 1998-07-31
@@ -24,7 +27,7 @@ export LAKEHOUSE_CONF_DIR := $(CURDIR)/conf
 export SPARK_LOCAL_IP ?= 127.0.0.1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv data build feed feed-build next-day test tpch-check bench lint lint-changed lint-bench hooks docs docs-site pr-build state clean
+.PHONY: help venv data build up down feed feed-build next-day test tpch-check bench lint lint-changed lint-bench hooks docs docs-site pr-build state clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -42,6 +45,12 @@ data: venv ## raw TPC-H Parquet at SCALE (default 0.01) under data/tpch
 
 build: data ## seeds, models and tests on the embedded Spark (dbt build)
 	dbt build
+
+up: venv ## docker-compose cluster: images (built without a registry if need be), up, healthy; WORKERS (2)
+	lakehouse compose up --workers $(WORKERS)
+
+down: ## stop the docker-compose cluster, keeping its tables (docker compose down -v drops them)
+	$(COMPOSE) down
 
 feed: data ## daily feed in FEED_DIR: orders and line items up to UNTIL as one batch
 	lakehouse feed start --scale $(SCALE) --until $(UNTIL) --data-dir $(TPCH_DATA_DIR) --feed-dir $(FEED_DIR)

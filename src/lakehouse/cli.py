@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lakehouse import (
     cluster,
+    compose,
     daily_feed,
     docs_coverage,
     lint_benchmark,
@@ -97,9 +98,24 @@ def _cluster(args: argparse.Namespace) -> int:
     if args.action == "stop":
         print(cluster.stop())
         return 0
-    up, message = cluster.status(settings)
+    if args.action == "health":
+        up, message = cluster.health(settings, worker=args.worker)
+    else:
+        up, message = cluster.status(settings)
     print(message)
     return 0 if up else 3
+
+
+def _compose(args: argparse.Namespace) -> int:
+    try:
+        if args.action == "build":
+            compose.build_images()
+        else:
+            print(compose.up(args.workers, args.timeout))
+    except compose.ComposeError as error:
+        print(f"lakehouse compose: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _docs_coverage(args: argparse.Namespace) -> int:
@@ -233,13 +249,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     standalone.add_argument(
         "action",
-        choices=["start", "stop", "status", "run-master", "run-worker"],
+        choices=["start", "stop", "status", "run-master", "run-worker", "health"],
         help="start/stop/status: master and workers in the background; run-master, run-worker: "
-        "one daemon in the foreground (a container's main process)",
+        "one daemon in the foreground (a container's main process); health: the master (and with "
+        "--worker this host's worker) ALIVE in the master's web UI (LAKEHOUSE_MASTER_UI)",
+    )
+    standalone.add_argument(
+        "--worker", action="store_true", help="with health: check this host's worker too"
     )
     standalone.add_argument("--workers", type=int, default=2, help="with start: number of workers")
     standalone.add_argument("--master", help="with run-worker: master URL (spark://host:port)")
     standalone.set_defaults(handler=_cluster)
+
+    containers = commands.add_parser(
+        "compose",
+        help="build the docker-compose images (without a registry if need be) or bring it up",
+        description="build: the base image debian:bookworm-slim (pulled, or built from Debian's "
+        "packages with debootstrap when no registry answers), the Python wheels (on this machine, "
+        "into docker/wheels), then the images of docker-compose.yml. up: build, `up -d` with "
+        "--workers workers, and wait until every service is healthy.",
+    )
+    containers.add_argument("action", choices=["build", "up"])
+    containers.add_argument("--workers", type=int, default=2, help="with up: Spark workers")
+    containers.add_argument(
+        "--timeout", type=float, default=600, help="with up: seconds to wait for health"
+    )
+    containers.set_defaults(handler=_compose)
 
     coverage = commands.add_parser(
         "docs-coverage",
