@@ -80,9 +80,11 @@ class Lakehouse:
             )
         return result
 
-    def show(self, sql: str) -> list[dict]:
+    def show(self, sql: str, limit: int = 5) -> list[dict]:
         """Rows of a query run by Spark through dbt (`dbt show`), i.e. through the catalog."""
-        result = self.dbt("show", "--quiet", "--output", "json", "--inline", sql)
+        result = self.dbt(
+            "show", "--quiet", "--output", "json", "--limit", str(limit), "--inline", sql
+        )
         return json.loads(result.stdout[result.stdout.index("{") :])["show"]
 
     def schema_dir(self, schema: str) -> Path:

@@ -15,6 +15,7 @@ from glob import glob
 from pathlib import Path
 
 from conftest import BIN, PROJECT_DIR, Lakehouse
+from pyhive import hive
 
 from lakehouse.processes import wait_until
 
@@ -148,6 +149,17 @@ def wait_for_output(lakehouse: Lakehouse, pattern: str, timeout: float = 600) ->
     log = lakehouse.root / "dbt-background.log"
     if not wait_until(lambda: re.search(pattern, log.read_text()), timeout, interval=0.5):
         raise TimeoutError(f"dbt never printed {pattern!r}:\n{log.read_text()[-3000:]}")
+
+
+def thrift_query(port: int, sql: str) -> list[tuple]:
+    """Rows of one query in a fresh HiveServer2 session on 127.0.0.1:port, as PyHive users read."""
+    connection = hive.connect(host="127.0.0.1", port=port, username="pytest")
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        connection.close()
 
 
 def server_env(root: Path, **overrides: str) -> dict[str, str]:
