@@ -241,8 +241,8 @@ def test_every_lakehouse_command_explains_itself(newcomer: Path) -> None:
 
 def test_every_make_target_runs_or_explains_itself(newcomer: Path) -> None:
     """Each target `make help` lists ran in a README block, or runs here; `test` (this suite),
-    `docs` (serves until stopped) and `lint-bench` (minutes of sqlfluff runs) show what they
-    would run."""
+    `docs` (serves until stopped), `lint-bench` (minutes of sqlfluff runs), `up` and `down` (the
+    compose cluster, run by test_compose.py) show what they would run."""
     listing = clean_shell(newcomer, "make help")
     assert listing.returncode == 0, output_of(listing)
     targets = set(readme.MAKE_TARGET.findall(listing.stdout))
@@ -254,6 +254,8 @@ def test_every_make_target_runs_or_explains_itself(newcomer: Path) -> None:
         "test": "make -n test",
         "docs": "make -n docs",
         "lint-bench": "make -n lint-bench",
+        "up": "make -n up",
+        "down": "make -n down",
         "clean": "make clean && test ! -e warehouse && test ! -e target",
     }
     assert targets - ran_in_readme - set(here) == set(), "targets neither run nor explained"
