@@ -96,8 +96,8 @@ def lost_server_hint(credentials: SparkCredentials, message: str) -> str | None:
         return None
     return (
         f"Lost the Spark Thrift server at {credentials.host}:{credentials.port} while a query "
-        "ran: it stopped or restarted. Once it answers again (`lakehouse server status`, or "
-        "`docker compose ps` for the cluster), `dbt retry` builds what is left."
+        "ran: it stopped or restarted. Once it runs again (`lakehouse server start`, or `docker "
+        "compose up -d` for the cluster), `dbt retry` builds what is left."
     )
 
 
