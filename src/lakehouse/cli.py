@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["start", "stop", "status", "run-master", "run-worker", "health"],
         help="start/stop/status: master and workers in the background; run-master, run-worker: "
         "one daemon in the foreground (a container's main process); health: the master (and with "
-        "--worker this host's worker) ALIVE in the master's web UI (LAKEHOUSE_MASTER_UI)",
+        "--worker this host's worker) ALIVE in the master's web UI",
     )
     standalone.add_argument(
         "--worker", action="store_true", help="with health: check this host's worker too"

@@ -129,10 +129,10 @@ def status(settings: ClusterSettings) -> tuple[bool, str]:
 
 
 def health(settings: ClusterSettings, worker: bool) -> tuple[bool, str]:
-    """The master's own view (its web UI's JSON at LAKEHOUSE_MASTER_UI, default port 8080 of the
-    master host): ALIVE, and with worker, this host among its ALIVE workers. A container's
-    healthcheck."""
-    url = os.environ.get("LAKEHOUSE_MASTER_UI", f"http://{settings.host}:8080") + "/json/"
+    """The master's own view (the JSON of its web UI on the master host, port
+    LAKEHOUSE_MASTER_UI_PORT or Spark's 8080): ALIVE, and with worker, this host among its ALIVE
+    workers. A container's healthcheck."""
+    url = f"http://{settings.host}:{settings.master_ui_port or 8080}/json/"
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             state = json.load(response)

@@ -8,6 +8,7 @@ pins of constraints.txt) and installed offline in the image, so a build needs no
 archive and PyPI, reached by their ordinary clients."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -163,11 +164,12 @@ def wait_healthy(
         time.sleep(3)
     laggards = {name: status for name, status in states.items() if status != "healthy"}
     logs = "\n".join(
-        subprocess.run(
-            ["docker", "logs", "--tail", "15", name], capture_output=True, text=True, check=False
+        subprocess.run(  # a container's stdout and stderr, as it wrote them
+            ["docker", "logs", "--tail", "15", name], stderr=subprocess.STDOUT,
+            stdout=subprocess.PIPE, text=True, check=False,
         ).stdout
         for name in laggards
-    )
+    )  # fmt: skip
     raise ComposeError(
         f"not healthy after {timeout:.0f} s: {laggards or states} ({worker_count} of {workers} "
         f"workers). `docker compose ps` and `docker compose logs` show why. Last lines:\n{logs}"
@@ -181,9 +183,13 @@ def up(workers: int, timeout: float) -> str:
     started = time.monotonic()
     _run([*project, "up", "-d", "--scale", f"spark-worker={workers}"], cwd=paths.PROJECT_DIR)
     wait_healthy(project, workers, timeout)
+    port = {  # as docker-compose.yml publishes them
+        name: os.environ.get(f"LAKEHOUSE_{name}_PORT", default)
+        for name, default in (("THRIFT", "10000"), ("CONNECT", "15002"),
+                              ("MASTER_UI", "8090"), ("THRIFT_UI", "4040"))
+    }  # fmt: skip
     return (
         f"cluster healthy in {time.monotonic() - started:.0f} s with {workers} worker(s): "
-        "jdbc:hive2://127.0.0.1:10000 and sc://127.0.0.1:15002 (unless LAKEHOUSE_THRIFT_PORT / "
-        "LAKEHOUSE_CONNECT_PORT move them); master UI http://127.0.0.1:8090, Thrift server UI "
-        "http://127.0.0.1:4040"
+        f"jdbc:hive2://127.0.0.1:{port['THRIFT']}, sc://127.0.0.1:{port['CONNECT']}; master UI "
+        f"http://127.0.0.1:{port['MASTER_UI']}, Thrift server UI http://127.0.0.1:{port['THRIFT_UI']}"
     )

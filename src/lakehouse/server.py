@@ -74,7 +74,7 @@ class ServerSettings:
             "connect_token": env("LAKEHOUSE_CONNECT_TOKEN") or None,
             "client_user": env("LAKEHOUSE_THRIFT_USER", "lakehouse"),
             "client_password": env("LAKEHOUSE_THRIFT_PASSWORD") or None,
-            "ui_port": int(env("LAKEHOUSE_UI_PORT") or 0) or None,
+            "ui_port": int(env("LAKEHOUSE_THRIFT_UI_PORT") or 0) or None,
         }
         settings.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**settings)
