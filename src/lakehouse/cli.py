@@ -3,10 +3,12 @@
 import argparse
 import os
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
 from lakehouse import (
+    catalog,
     cluster,
     compose,
     daily_feed,
@@ -130,8 +132,11 @@ def _docs_coverage(args: argparse.Namespace) -> int:
 
 def _tpch_check(args: argparse.Namespace) -> int:
     scale = tpch_data.parse_scale(args.scale)
-    tables = args.warehouse_dir / "spark-warehouse" / f"{args.schema}.db"
-    problems = tpch_answers.check(tables, tpch_data.dataset_dir(args.data_dir, scale), scale)
+    environ = {**os.environ, "LAKEHOUSE_WAREHOUSE_DIR": str(args.warehouse_dir.resolve())}
+    with tempfile.TemporaryDirectory(prefix="tpch-check-") as folder:
+        served = catalog.snapshot(tpch_answers.model_tables(args.schema), Path(folder), environ)
+        dataset = tpch_data.dataset_dir(args.data_dir, scale)
+        problems = tpch_answers.check(served, args.schema, dataset, scale)
     for problem in problems:
         print(problem)
     checked = "the official answers and DuckDB" if scale in tpch_answers.ANSWER_SCALES else "DuckDB"
@@ -291,7 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     tpch_check = commands.add_parser(
         "tpch-check",
         help="compare the 22 TPC-H query models with the official answers and with DuckDB",
-        description="Read the tpch_qNN tables Spark built (dbt build --select +tag:tpch) and "
+        description="Read the tpch_qNN tables through the catalog of the dbt target (DBT_TARGET: "
+        "the embedded warehouse, or the Thrift server's Spark Connect) after "
+        "dbt build --select +tag:tpch, and "
         "compare them with the official TPC-H answer sets (SF 0.01, 0.1, 1; from the PyPI package "
         "duckdb-extension-tpch) and with DuckDB running the official queries on the same raw files.",
     )

@@ -18,18 +18,14 @@ import sys
 import time
 from pathlib import Path
 
-from lakehouse import paths, profile, tpch_data
+from lakehouse import catalog, paths, tpch_data
 
 
 def session(warehouse: Path):
     """A SparkSession with the embedded profile's settings and its own warehouse and catalog."""
-    from pyspark.sql import SparkSession
-
-    conf = profile.embedded_spark_conf({**os.environ, "LAKEHOUSE_WAREHOUSE_DIR": str(warehouse)})
-    builder = SparkSession.builder.appName("raw-spark-baseline").enableHiveSupport()
-    for key, value in conf.items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
+    return catalog.embedded_session(
+        "raw-spark-baseline", {**os.environ, "LAKEHOUSE_WAREHOUSE_DIR": str(warehouse)}
+    )
 
 
 def _register_sources(spark, manifest: dict, dataset: Path) -> None:

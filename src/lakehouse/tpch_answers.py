@@ -1,4 +1,4 @@
-"""Checks the 22 TPC-H query models (the `tpch_qNN` tables Spark built) two ways:
+"""Checks the 22 TPC-H query models (the `tpch_qNN` tables, as the catalog serves them) two ways:
 
 - against the official answer sets of scale factors 0.01, 0.1 and 1, which come with DuckDB's tpch
   extension (the PyPI package duckdb-extension-tpch installs it into site-packages);
@@ -18,10 +18,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lakehouse import published_files, tpch_data
+from lakehouse import tpch_data
 
 if TYPE_CHECKING:
     import duckdb
+
+    from lakehouse.catalog import Snapshot
 
 QUERIES = range(1, 23)
 ANSWER_SCALES = (0.01, 0.1, 1.0)
@@ -107,13 +109,15 @@ def official_queries() -> list[tuple[int, str]]:
     return _duckdb_with_tpch().execute("select query_nr, query from tpch_queries()").fetchall()
 
 
-def model_rows(tables_root: Path, table: str) -> list[Row]:
-    """The rows of a query model, read from the Parquet files its view publishes."""
+def model_rows(served: "Snapshot", table: str) -> list[Row]:
+    """The rows of a query model (`schema.tpch_qNN`), as the catalog served them."""
     import duckdb
 
-    return duckdb.sql(
-        f"select * from {published_files.duckdb_relation(tables_root, table)}"
-    ).fetchall()
+    return duckdb.sql(f"select * from {served.duckdb_relation(table)}").fetchall()
+
+
+def model_tables(schema: str) -> list[str]:
+    return [f"{schema}.tpch_q{query:02d}" for query in QUERIES]
 
 
 def _text(value: Value) -> str:
@@ -166,14 +170,14 @@ def compare(
     return problems
 
 
-def check(tables_root: Path, dataset: Path, scale: float) -> list[Mismatch]:
-    """Every difference between the tpch_qNN tables under tables_root and both oracles."""
+def check(served: "Snapshot", schema: str, dataset: Path, scale: float) -> list[Mismatch]:
+    """Every difference between the served tpch_qNN tables of schema and both oracles."""
     answers = official_answers(scale) if scale in ANSWER_SCALES else {}
     duckdb = duckdb_results(dataset)
     problems = []
-    for query in QUERIES:
+    for query, table in zip(QUERIES, model_tables(schema), strict=True):
         try:
-            rows = model_rows(tables_root, f"tpch_q{query:02d}")
+            rows = model_rows(served, table)
         except FileNotFoundError as missing:
             problems.append(Mismatch(query, "-", f"{missing} (dbt build --select tag:tpch)"))
             continue
