@@ -1,6 +1,6 @@
 """Fixtures for the end-to-end suite: an isolated copy of the raw data and warehouse per scenario,
-dbt run as users run it (a subprocess, the embedded Spark target), and DuckDB reading the same
-Parquet files as an independent oracle."""
+dbt run as users run it (a subprocess, the embedded Spark target), what it built read through the
+catalog as users read it, and DuckDB over the raw Parquet files as an independent oracle."""
 
 import json
 import shutil
@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lakehouse import published_files, tpch_data
+from lakehouse import catalog, published_files, tpch_data
 from lakehouse.dbt_env import dbt_environment
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -35,6 +35,14 @@ MARTS = [
     "supplier_reliability_scores",
     "supplier_monthly_deliveries",
 ]
+SEEDS = sorted(path.stem for path in (PROJECT_DIR / "seeds").glob("*.csv"))
+# What the value checks read through the catalog: marts, TPC-H queries, quarantine and seeds.
+SERVED = [
+    *(f"analytics_marts.{mart}" for mart in MARTS),
+    *(f"analytics_tpch.tpch_q{query:02d}" for query in range(1, 23)),
+    *(f"analytics_quarantine.tpch_{table}_rejected" for table in tpch_data.TABLES),
+    *(f"analytics_reference.{seed}" for seed in SEEDS),
+]
 
 
 @dataclass
@@ -45,6 +53,8 @@ class Lakehouse:
     data_dir: Path
     scale: float = SCALE
     extra_env: dict[str, str] = field(default_factory=dict)
+    _served: catalog.Snapshot | None = field(default=None, init=False, repr=False)
+    _snapshots: int = field(default=0, init=False, repr=False)
 
     @property
     def warehouse_dir(self) -> Path:
@@ -63,6 +73,7 @@ class Lakehouse:
     def dbt(self, *args: str, expect_success: bool = True) -> subprocess.CompletedProcess[str]:
         """Run a dbt command from the project folder; fail the test with dbt's output if the
         outcome is not the expected one."""
+        self._served = None  # the catalog may serve new versions after this
         result = subprocess.run(
             [str(BIN / "dbt"), *args],
             cwd=PROJECT_DIR,
@@ -90,8 +101,23 @@ class Lakehouse:
     def schema_dir(self, schema: str) -> Path:
         return self.warehouse_dir / "spark-warehouse" / f"{schema}.db"
 
+    def read_catalog(self, tables: list[str] = SERVED) -> catalog.Snapshot:
+        """The tables as the catalog of this lakehouse's dbt target serves them now."""
+        self._snapshots += 1
+        return catalog.snapshot(tables, self.root / "served" / str(self._snapshots), self.env())
+
+    def served(self) -> catalog.Snapshot:
+        """Every SERVED table as the catalog serves it since the last dbt command (read once)."""
+        if self._served is None:
+            self._served = self.read_catalog()
+        return self._served
+
     def table(self, schema: str, table: str) -> str:
-        """A DuckDB table expression over the Parquet files a model built by Spark publishes."""
+        """A DuckDB table expression over a model's rows, as the catalog serves them."""
+        return self.served().duckdb_relation(f"{schema}.{table}")
+
+    def published_files(self, schema: str, table: str) -> str:
+        """A DuckDB table expression over the Parquet files `lakehouse.published_files` picks."""
         return published_files.duckdb_relation(self.schema_dir(schema), table)
 
     def mart(self, table: str) -> str:
@@ -162,6 +188,33 @@ def copy_repository(copy: Path) -> Path:
     ):
         subprocess.run(command, cwd=copy, check=True)
     return copy
+
+
+def assert_views_serve_new_versions(
+    before: catalog.Snapshot, after: catalog.Snapshot, views: list[str]
+) -> None:
+    """Each view serves the newest version of its model the catalog holds, one written between
+    the two reads."""
+    for view in views:
+        newest, served = max(after.versions(view)), after.served_version(view)
+        assert served == newest, f"{view} serves version {served}; the newest is {newest}"
+        assert newest not in before.versions(view), f"{view}: no version written in between"
+
+
+def assert_published_files_hold_what_the_catalog_serves(lh: Lakehouse, marts: list[str]) -> None:
+    """`lakehouse.published_files`, for readers of the files, picks the rows the views serve."""
+    for mart in marts:
+        served, files = lh.mart(mart), lh.published_files("analytics_marts", mart)
+        columns = lh.served().column_types(f"analytics_marts.{mart}")
+        as_text = ", ".join(f"cast({column} as varchar) as {column}" for column in columns)
+        (differences,) = lh.query(f"""
+            select count(*) from (
+                (select {as_text} from {served} except all select {as_text} from {files})
+                union all
+                (select {as_text} from {files} except all select {as_text} from {served})
+            )
+        """)[0]
+        assert differences == 0, f"{mart}: {differences} rows differ"
 
 
 def fingerprint(lakehouse: Lakehouse, tables: list[str]) -> dict[str, tuple]:

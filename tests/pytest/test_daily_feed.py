@@ -1,5 +1,6 @@
 """The daily feed: facts built day by day, with late orders, equal the facts of one full build over
-the same files, and each incremental run rewrites only the months it must. On the way, the
+the same files, and each incremental run rewrites only the months it must and publishes them (the
+views serve the new partition versions; `published_files` finds the same rows). On the way, the
 benchmark's raw-Spark baseline replays the first build and must produce the same facts, so that the
 benchmark compares the same work."""
 
@@ -9,7 +10,13 @@ import sys
 from pathlib import Path
 
 import duckdb
-from conftest import Lakehouse, feed, fingerprint
+from conftest import (
+    Lakehouse,
+    assert_published_files_hold_what_the_catalog_serves,
+    assert_views_serve_new_versions,
+    feed,
+    fingerprint,
+)
 
 from lakehouse import published_files
 
@@ -86,7 +93,11 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
             lh.dataset_dir / table / f"landing_date={LAST_DAY}" / "late.parquet"
         )
     before = {table: month_files(lh, table) for table in FACTS}
+    served_before = lh.served()
     lh.dbt("run", "--select", *FACTS)
+    views = [f"analytics_marts.{table}" for table in FACTS]
+    assert_views_serve_new_versions(served_before, lh.served(), views)
+    assert_published_files_hold_what_the_catalog_serves(lh, FACTS)
 
     for table in FACTS:
         after = month_files(lh, table)

@@ -1,25 +1,23 @@
-"""The 22 TPC-H queries as dbt models: their results at SF 0.01 against the official answer sets
-and against DuckDB running the official queries over the same Parquet files."""
+"""The 22 TPC-H queries as dbt models, read through the catalog: their results at SF 0.01 against
+the official answer sets and against DuckDB running the official queries over the same Parquet
+files. (SF 0.1: the README's `make tpch-check SCALE=0.1`, run by test_readme.py.)"""
 
 from decimal import Decimal
-from pathlib import Path
 
 from conftest import Lakehouse
 
 from lakehouse import tpch_answers
 
 
-def query_tables(lakehouse: Lakehouse) -> Path:
-    return lakehouse.warehouse_dir / "spark-warehouse" / "analytics_tpch.db"
-
-
 def test_every_query_matches_the_official_answers_and_duckdb(built_lakehouse: Lakehouse) -> None:
-    problems = tpch_answers.check(query_tables(built_lakehouse), built_lakehouse.dataset_dir, 0.01)
+    problems = tpch_answers.check(
+        built_lakehouse.served(), "analytics_tpch", built_lakehouse.dataset_dir, 0.01
+    )
     assert [str(problem) for problem in problems] == []
 
 
 def test_the_check_names_a_wrong_value_and_a_missing_row(built_lakehouse: Lakehouse) -> None:
-    rows = tpch_answers.model_rows(query_tables(built_lakehouse), "tpch_q01")
+    rows = tpch_answers.model_rows(built_lakehouse.served(), "analytics_tpch.tpch_q01")
     answer = tpch_answers.official_answers(0.01)[1]
     assert tpch_answers.compare(1, "official answer", rows, answer) == []
 
