@@ -1,5 +1,6 @@
 {#- on_schema_change='fail' for versioned partitions: the new rows must have the columns (names and
-    types) of the version table they are added to, lakehouse_version aside. -#}
+    types) of the version table they are added to, lakehouse_version aside. The error names the
+    columns that differ. -#}
 {% macro assert_same_columns(staged, version_columns) %}
     {%- set described = [] -%}
     {%- for columns in [adapter.get_columns_in_relation(staged), version_columns] -%}
@@ -7,12 +8,17 @@
         {%- for column in columns if column.name != 'lakehouse_version' -%}
             {%- do names_and_types.append(column.name ~ ' ' ~ column.data_type) -%}
         {%- endfor -%}
-        {%- do described.append(names_and_types | sort) -%}
+        {%- do described.append(names_and_types) -%}
     {%- endfor -%}
-    {%- if described[0] != described[1] -%}
+    {%- set added = described[0] | reject('in', described[1]) | list -%}
+    {%- set removed = described[1] | reject('in', described[0]) | list -%}
+    {%- set changes = [] -%}
+    {%- if added -%}{% do changes.append('new: ' ~ added | join(', ')) %}{%- endif -%}
+    {%- if removed -%}{% do changes.append('no longer: ' ~ removed | join(', ')) %}{%- endif -%}
+    {%- if changes -%}
         {{ exceptions.raise_compiler_error(
-            model.name ~ ": the model's columns changed (on_schema_change='fail'): now "
-            ~ described[0] | join(', ') ~ '; the table has ' ~ described[1] | join(', ')
-            ~ '. Rebuild it with --full-refresh.') }}
+            model.name ~ ": the model's columns changed (on_schema_change='fail'): "
+            ~ changes | join('; ') ~ '. The published rows stay as they are; rebuild with '
+            ~ '--full-refresh to change the columns.') }}
     {%- endif -%}
 {% endmacro %}

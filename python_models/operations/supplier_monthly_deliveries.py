@@ -1,7 +1,7 @@
 """Each supplier's deliveries per order month (grain: one row per supplier and order month).
 Incremental like the SQL facts: a run rebuilds from the month that var fact_lookback_days reaches back
 to (from the latest loaded month, so at most one month more than fct_order_items rebuilt) and adds
-later ones; partitioned by order_month."""
+later ones; partitioned by order_month. New columns need a full refresh (on_schema_change fail)."""
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -12,6 +12,7 @@ def model(dbt, session) -> DataFrame:
         materialized="incremental",
         incremental_strategy="insert_overwrite",
         partition_by=["order_month"],
+        on_schema_change="fail",
     )
     items = dbt.ref("fct_order_items")
     if dbt.is_incremental:

@@ -1,11 +1,15 @@
-"""Faults during a build: a model that fails at run time leaves the last good table in place with
-its rows (a table, and an incremental fact rebuilt in full); a Thrift server killed mid-build leaves
-no table half-written, and `dbt retry` finishes the build after a restart. (A worker lost during a
-build: test_thrift_server.py.)"""
+"""Faults during a build. A model that fails at run time, a Python model that raises, a mart whose
+columns break its contract and an incremental model that gains a column all fail naming what is
+wrong, and readers keep the last good rows (a table, and an incremental fact, rebuilt in full or
+incrementally). A Thrift server killed mid-build leaves no table half-written, and `dbt retry`
+finishes the build after a restart. (A worker lost during a build: test_thrift_server.py.)"""
 
+import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import MARTS, PROJECT_DIR, Lakehouse, fingerprint
 from pyhive import hive
 from services import (
@@ -18,12 +22,40 @@ from services import (
 )
 
 PROJECT_PARTS = ["dbt_project.yml", "models", "python_models", "macros", "seeds", "tests"]
-# Fails inside the Spark job, after rows have been read: a run-time error, not a compile error.
-INJECTED_FAILURE = "select * from final where raise_error('injected failure') is null\n"
+# The marts these tests break, of every kind: tables (SQL, Python), incremental (SQL, Python).
+BROKEN_MARTS = [
+    "dim_customer",
+    "dim_part",
+    "fct_orders",
+    "supplier_monthly_deliveries",
+    "supplier_reliability_scores",
+]
 
 
-def project_with_failing_models(destination: Path, models: list[str]) -> Path:
-    """A copy of the dbt project whose given SQL models fail at run time."""
+def fail_at_run_time(code: str) -> str:
+    """A SQL model that fails inside the Spark job, after rows have been read: a run-time error,
+    not a compile error."""
+    assert code.rstrip().endswith("select * from final"), code[-200:]
+    body = code.rstrip().removesuffix("select * from final")
+    return body + "select * from final where raise_error('injected failure') is null\n"
+
+
+def replace_once(old: str, new: str) -> Callable[[str], str]:
+    def change(code: str) -> str:
+        assert code.count(old) == 1, f"{old!r} should occur once"
+        return code.replace(old, new)
+
+    return change
+
+
+# A Python model that raises before it reads anything.
+raise_first = replace_once(
+    "    items = dbt.ref(", "    raise RuntimeError('injected failure')\n    items = dbt.ref("
+)
+
+
+def project_with_changes(destination: Path, changes: dict[str, Callable[[str], str]]) -> Path:
+    """A copy of the dbt project with the named model files (e.g. dim_customer.sql) changed."""
     destination.mkdir(parents=True)
     for part in PROJECT_PARTS:
         source = PROJECT_DIR / part
@@ -31,39 +63,100 @@ def project_with_failing_models(destination: Path, models: list[str]) -> Path:
             shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("pytest"))
         elif source.exists():
             shutil.copy2(source, destination / part)
-    for model in models:
-        path = next((destination / "models").rglob(f"{model}.sql"))
-        code = path.read_text()
-        assert code.rstrip().endswith("select * from final"), path
-        path.write_text(code.rstrip().removesuffix("select * from final") + INJECTED_FAILURE)
+    for name, change in changes.items():
+        (path,) = destination.glob(f"*models/**/{name}")
+        path.write_text(change(path.read_text()))
     return destination
 
 
-def catalog_counts(lakehouse: Lakehouse, tables: list[str]) -> dict[str, int]:
-    """Row counts read through Spark's catalog (the tables readers see), in one dbt invocation."""
-    counts = ", ".join(f"(select count(*) from analytics_marts.{t}) as {t}" for t in tables)
-    return lakehouse.show(f"select {counts}")[0]
-
-
-def test_a_failing_rebuild_keeps_the_last_good_table(fresh_lakehouse: Lakehouse) -> None:
-    marts = ["dim_customer", "fct_orders"]
-    fresh_lakehouse.dbt(
-        "build", "--select", *(f"+{mart}" for mart in marts),
+@pytest.fixture(scope="module")
+def broken_marts_built(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Lakehouse:
+    """BROKEN_MARTS with what they read, built once; each test leaves them as they were."""
+    lakehouse = Lakehouse(root=tmp_path_factory.mktemp("faults"), data_dir=raw_data)
+    lakehouse.dbt(
+        "build", "--select", *(f"+{mart}" for mart in BROKEN_MARTS),
         "--resource-type", "seed", "--resource-type", "model",
     )  # fmt: skip
-    before = fingerprint(fresh_lakehouse, marts)
-    (orders,) = fresh_lakehouse.query(f"select count(*) from {fresh_lakehouse.raw('orders')}")[0]
-    assert before["fct_orders"][0] == orders
+    return lakehouse
 
-    failing = project_with_failing_models(fresh_lakehouse.root / "project", marts)
-    result = fresh_lakehouse.dbt(
-        "run", "--project-dir", str(failing), "--select", *marts, "--full-refresh",
+
+def run_failing(lakehouse: Lakehouse, project: Path, *args: str) -> str:
+    """dbt run of the changed project, which must fail; its output, after checking that every
+    BROKEN_MART failed and that the catalog still serves their last good rows."""
+    before = fingerprint(lakehouse, BROKEN_MARTS)
+    result = lakehouse.dbt(
+        "run", "--project-dir", str(project), "--select", *BROKEN_MARTS, *args,
         expect_success=False,
     )  # fmt: skip
-    assert result.stdout.count("injected failure") >= len(marts), result.stdout[-3000:]
+    run_results = json.loads((lakehouse.root / "target" / "run_results.json").read_text())
+    statuses = {
+        node["unique_id"].split(".")[-1]: node["status"]
+        for node in run_results["results"]
+        if node["unique_id"].startswith("model.")
+    }
+    assert statuses == dict.fromkeys(BROKEN_MARTS, "error"), result.stdout[-3000:]
+    assert fingerprint(lakehouse, BROKEN_MARTS) == before
+    return result.stdout
 
-    assert fingerprint(fresh_lakehouse, marts) == before
-    assert catalog_counts(fresh_lakehouse, marts) == {t: before[t][0] for t in marts}
+
+def test_failing_full_rebuilds_keep_the_last_good_rows(
+    broken_marts_built: Lakehouse, tmp_path: Path
+) -> None:
+    lh = broken_marts_built
+    (orders,) = lh.query(f"select count(*) from {lh.raw('orders')}")[0]
+    assert fingerprint(lh, ["fct_orders"])["fct_orders"][0] == orders
+
+    failing = project_with_changes(
+        tmp_path / "project",
+        {
+            "dim_customer.sql": fail_at_run_time,
+            "dim_part.sql": fail_at_run_time,
+            "fct_orders.sql": fail_at_run_time,
+            "supplier_monthly_deliveries.py": raise_first,
+            "supplier_reliability_scores.py": raise_first,
+        },
+    )
+    output = run_failing(lh, failing, "--full-refresh")
+    assert output.count("injected failure") >= len(BROKEN_MARTS), output[-3000:]
+
+
+def test_refused_changes_name_what_is_wrong_and_keep_the_last_good_rows(
+    broken_marts_built: Lakehouse, tmp_path: Path
+) -> None:
+    """Incremental runs, as the daily build runs them: wrong-typed and missing columns against
+    enforced contracts, an incremental Python model that gains a column, a Python model that
+    raises, an incremental SQL model that fails at run time."""
+    changed = project_with_changes(
+        tmp_path / "project",
+        {
+            "dim_customer.sql": replace_once(
+                "select * from final",
+                "select * except (account_balance), "
+                "cast(account_balance as string) as account_balance from final",
+            ),
+            "dim_part.sql": replace_once(
+                "select * from final", "select * except (retail_price) from final"
+            ),
+            "supplier_monthly_deliveries.py": replace_once(
+                "    return items.groupBy(",
+                "    return items.groupBy(F.lit(1).alias('region_count'), ",
+            ),
+            "supplier_reliability_scores.py": raise_first,
+            "fct_orders.sql": fail_at_run_time,
+        },
+    )
+    output = run_failing(broken_marts_built, changed)
+    for expected in (
+        "account_balance",
+        "data type mismatch",
+        "retail_price",
+        "missing in definition",
+        "supplier_monthly_deliveries: the model's columns changed",
+        "new: region_count int",
+        "injected failure",
+    ):
+        assert expected in output, f"{expected!r} not in dbt's output:\n{output[-5000:]}"
+    assert output.count("injected failure") >= 2, output[-3000:]
 
 
 def visible_mart_counts(port: int) -> dict[str, int]:
