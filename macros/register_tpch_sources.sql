@@ -5,19 +5,28 @@
         | selectattr('source_name', 'equalto', 'tpch') | list -%}
     {%- set scale = tpch_scale_label() -%}
     {% do run_query('create schema if not exists ' ~ sources[0].schema) %}
+    {%- set registered = run_query('show tables in ' ~ sources[0].schema)
+        .columns['tableName'].values() -%}
     {%- for source in sources -%}
         {%- set table = source.schema ~ '.' ~ source.identifier -%}
-        {%- set location = quote_spark_string(dataset ~ '/' ~ source.identifier) -%}
+        {%- set location = dataset ~ '/' ~ source.identifier -%}
         {%- set columns = [] -%}
         {%- for column in source.columns.values() -%}
             {%- do columns.append(column.name ~ ' ' ~ column.data_type) -%}
         {%- endfor -%}
-        {#- Registered afresh on every run (the files are the truth; dropping an external table
-            keeps them). Every file below the folder is read: flat or in daily landing folders. -#}
-        {% do run_query('drop table if exists ' ~ table) %}
-        {% do run_query(
-            'create table ' ~ table ~ ' (' ~ columns | join(', ') ~ ')'
-            ~ " using parquet options (recursiveFileLookup 'true') location " ~ location) %}
+        {#- The files are the truth: registered once (an external table: dropping it keeps them),
+            then refreshed so each run sees the files landed since, and readers always find the
+            table. Every file below the folder is read: flat or in daily landing folders. -#}
+        {%- if source.identifier in registered and raw_table_matches(table, columns, location) -%}
+            {% do run_query('refresh table ' ~ table) %}
+        {%- else -%}
+            {#- First run, or another data folder, scale or column list. -#}
+            {% do run_query('drop table if exists ' ~ table) %}
+            {% do run_query(
+                'create table ' ~ table ~ ' (' ~ columns | join(', ') ~ ')'
+                ~ " using parquet options (recursiveFileLookup 'true') location "
+                ~ quote_spark_string(location)) %}
+        {%- endif -%}
         {%- set row_count = run_query('select count(*) from ' ~ table).columns[0].values()[0] -%}
         {%- if row_count == 0 -%}
             {{ exceptions.raise_compiler_error(
