@@ -13,7 +13,8 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,14 +81,29 @@ def snapshot(
             check=True,
         )
     else:
-        from pyspark.sql import SparkSession
-
-        spark = SparkSession.builder.remote(profile.connect_url(environ)).create()
-        try:
+        with connect_session(profile.connect_url(environ)) as spark:
             _save(spark, tables, folder)
-        finally:
-            spark.stop()
     return Snapshot(folder)
+
+
+@contextmanager
+def connect_session(url: str) -> Iterator:
+    """A Spark Connect client session, stopped on exit. Creating one marks the whole process as a
+    Connect client (SPARK_CONNECT_MODE_ENABLED), and child processes inherit the mark: an embedded
+    dbt or Spark started afterwards would look for a server. The mark is put back as it was."""
+    from pyspark.sql import SparkSession
+
+    mark = "SPARK_CONNECT_MODE_ENABLED"
+    before = os.environ.get(mark)
+    spark = SparkSession.builder.remote(url).create()
+    try:
+        yield spark
+    finally:
+        spark.stop()
+        if before is None:
+            os.environ.pop(mark, None)
+        else:
+            os.environ[mark] = before
 
 
 def _save(spark, tables: list[str], folder: Path) -> None:

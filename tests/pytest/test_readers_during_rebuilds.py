@@ -9,7 +9,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from conftest import Lakehouse, feed
 from pyhive import hive
 from services import server_env, thrift_lakehouse, thrift_server
 
-from lakehouse import profile
+from lakehouse import catalog, profile
 
 # What each reader asks, and whether over Thrift (SQL clients, BI tools) or Spark Connect.
 READS = {
@@ -57,15 +57,15 @@ class ThriftClient:
 
 class ConnectClient:
     def __init__(self, lakehouse: Lakehouse) -> None:
-        from pyspark.sql import SparkSession
-
-        self.spark = SparkSession.builder.remote(profile.connect_url(lakehouse.env())).create()
+        self.session = ExitStack()
+        url = profile.connect_url(lakehouse.env())
+        self.spark = self.session.enter_context(catalog.connect_session(url))
 
     def value(self, sql: str) -> int:
         return self.spark.sql(sql).collect()[0][0]
 
     def close(self) -> None:
-        self.spark.stop()
+        self.session.close()
 
 
 CLIENTS = {"thrift": ThriftClient, "connect": ConnectClient}
