@@ -28,7 +28,8 @@ _VERSION_IDS = re.compile(rf"__v(\d+)\b|{VERSION_COLUMN} = '(\d+)'")
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Tables as the catalog served them at one moment, and the text of their views."""
+    """Tables as the catalog served them at one moment: rows, column types, and for a view its
+    text and the versions of its model."""
 
     folder: Path
 
@@ -129,8 +130,11 @@ def _versions(spark, view: str) -> list[int]:
     schema, name = view.split(".")
     found = set()
     for row in spark.sql(f"show tables in {schema} like '{name}__v*'").collect():
+        version = re.fullmatch(rf"{re.escape(name)}__v(\d+)", row.tableName)
+        if version is None:
+            continue
         version_table = f"{schema}.{row.tableName}"
-        found.add(int(row.tableName.rsplit("__v", 1)[1]))
+        found.add(int(version.group(1)))
         columns = spark.catalog.listColumns(version_table)
         if any(column.isPartition and column.name == VERSION_COLUMN for column in columns):
             for (partition,) in spark.sql(f"show partitions {version_table}").collect():
