@@ -121,13 +121,15 @@ def _save(spark, tables: list[str], folder: Path) -> None:
         relations[table] = {
             "columns": {field.name: field.dataType.simpleString() for field in rows.schema},
             "view_text": definition if is_view else "",
-            "versions": _versions(spark, table) if is_view else [],
+            "versions": _versions(spark, table, definition) if is_view else [],
         }
     (folder / _RELATIONS).write_text(json.dumps(relations, indent=1))
 
 
-def _versions(spark, view: str) -> list[int]:
+def _versions(spark, view: str, definition: str) -> list[int]:
     schema, name = view.split(".")
+    # Only an incremental model's view selects partition versions (and names them).
+    partitioned = f"{VERSION_COLUMN} = '" in definition
     found = set()
     for row in spark.sql(f"show tables in {schema} like '{name}__v*'").collect():
         version = re.fullmatch(rf"{re.escape(name)}__v(\d+)", row.tableName)
@@ -135,8 +137,7 @@ def _versions(spark, view: str) -> list[int]:
             continue
         version_table = f"{schema}.{row.tableName}"
         found.add(int(version.group(1)))
-        columns = spark.catalog.listColumns(version_table)
-        if any(column.isPartition and column.name == VERSION_COLUMN for column in columns):
+        if partitioned:
             for (partition,) in spark.sql(f"show partitions {version_table}").collect():
                 found.add(int(re.search(rf"{VERSION_COLUMN}=(\d+)", partition).group(1)))
     return sorted(found)

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lakehouse import catalog, published_files, tpch_data
+from lakehouse import catalog, published_files, tpch_answers, tpch_data
 from lakehouse.dbt_env import dbt_environment
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -39,7 +39,7 @@ SEEDS = sorted(path.stem for path in (PROJECT_DIR / "seeds").glob("*.csv"))
 # What the value checks read through the catalog: marts, TPC-H queries, quarantine and seeds.
 SERVED = [
     *(f"analytics_marts.{mart}" for mart in MARTS),
-    *(f"analytics_tpch.tpch_q{query:02d}" for query in range(1, 23)),
+    *tpch_answers.model_tables("analytics_tpch"),
     *(f"analytics_quarantine.tpch_{table}_rejected" for table in tpch_data.TABLES),
     *(f"analytics_reference.{seed}" for seed in SEEDS),
 ]
