@@ -27,7 +27,8 @@
                 ~ " using parquet options (recursiveFileLookup 'true') location "
                 ~ quote_spark_string(location)) %}
         {%- endif -%}
-        {%- set row_count = run_query('select count(*) from ' ~ table).columns[0].values()[0] -%}
+        {#- Also records the fingerprint of its files: models reading it are built again when it changes. -#}
+        {%- set row_count = adapter.register_raw_files(table) -%}
         {%- if row_count == 0 -%}
             {{ exceptions.raise_compiler_error(
                 "Raw TPC-H table '" ~ source.identifier ~ "' has no Parquet file in "

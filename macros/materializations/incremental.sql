@@ -2,7 +2,8 @@
     partition_by columns and lakehouse_version. A run writes the partitions its rows fall in as a
     new version beside the published ones (insert_overwrite semantics: the partitions it produces
     replace theirs, the others stay), then switches the view to the latest version of every
-    partition. A full build starts a new version table. -#}
+    partition. A full build starts a new version table. A run whose inputs are those of the
+    published version keeps it (keep_published_version.sql). -#}
 {% materialization incremental, adapter='spark', supported_languages=['sql', 'python'] %}
     {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
     {%- if config.get('incremental_strategy') != 'insert_overwrite'
@@ -16,6 +17,10 @@
     {%- set target_relation = this.incorporate(type='view') -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set published = get_published_version(this) -%}
+    {%- set inputs = adapter.model_inputs(model, graph, compiled_code) -%}
+    {%- if inputs_are_unchanged(published, inputs) -%}
+        {{ return(keep_published_version(target_relation, published)) }}
+    {%- endif -%}
     {%- set full_build = published is none or not published.partitioned or should_full_refresh() -%}
     {%- set version = new_version_id(published) -%}
     {%- set version_relation = version_table(this, version) if full_build else published.table -%}
@@ -57,6 +62,7 @@
     {%- set partitions = list_partition_versions(version_relation, version).current -%}
     {% do publish_version(target_relation,
         'select ' ~ columns | join(', ') ~ '\nfrom ' ~ version_relation ~ '\nwhere ' ~ partition_filter(partitions, version)) %}
+    {% do adapter.record_inputs(target_relation, inputs) %}
 
     {% do apply_grants(target_relation, config.get('grants'), should_revoke(existing, full_build)) %}
     {% do persist_docs(target_relation, model) %}

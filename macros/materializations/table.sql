@@ -1,11 +1,16 @@
 {#- Each build writes a new version table (<model>__v<version>) and then switches the model's view
     to it: a failing build leaves the published version untouched, and readers never see a missing
-    or half-written table. The replaced version stays until the model's next build. -#}
+    or half-written table. The replaced version stays until the model's next build. A build whose
+    inputs are those of the published version keeps it (keep_published_version.sql). -#}
 {% materialization table, adapter='spark', supported_languages=['sql', 'python'] %}
     {%- set language = model['language'] -%}
     {%- set target_relation = this.incorporate(type='view') -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set published = get_published_version(this) -%}
+    {%- set inputs = adapter.model_inputs(model, graph, compiled_code) -%}
+    {%- if inputs_are_unchanged(published, inputs) -%}
+        {{ return(keep_published_version(target_relation, published)) }}
+    {%- endif -%}
     {%- set version_relation = version_table(this, new_version_id(published)) -%}
     {% do drop_unpublished_versions(this, published) %}
 
@@ -14,6 +19,7 @@
         {{ create_table_as(False, version_relation, rebalance_partitions(compiled_code, language), language) }}
     {%- endcall -%}
     {% do publish_version(target_relation, 'select * from ' ~ version_relation) %}
+    {% do adapter.record_inputs(target_relation, inputs) %}
 
     {% do apply_grants(target_relation, config.get('grants'), should_revoke(existing, True)) %}
     {% do persist_docs(target_relation, model) %}

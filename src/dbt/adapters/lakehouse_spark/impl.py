@@ -3,6 +3,7 @@
 from dataclasses import replace
 from pathlib import Path
 
+import agate
 from dbt.adapters.base import PythonJobHelper, available
 from dbt.adapters.base.impl import AdapterTrackingRelationInfo
 from dbt.adapters.spark.connections import SparkConnectionMethod
@@ -13,6 +14,18 @@ from dbt.adapters.lakehouse_spark.connections import ADAPTER_TYPE, LakehouseSpar
 from dbt.adapters.lakehouse_spark.python_submissions import (
     ConnectPythonJobHelper,
     SessionPythonJobHelper,
+)
+from dbt.adapters.lakehouse_spark.served_state import (
+    CHECKSUM,
+    FILES,
+    INPUTS,
+    TESTED,
+    ServedState,
+    definition,
+    digest,
+    published_version,
+    seed_checksum,
+    test_digest,
 )
 
 SUBMISSION_HELPERS: dict[str, type[PythonJobHelper]] = {
@@ -46,6 +59,111 @@ class LakehouseSparkAdapter(SparkAdapter):
         dbt_project.yml is), whichever folder dbt was started from. A server reading it runs
         elsewhere, so a path sent to it in SQL must not depend on dbt's working folder."""
         return str(Path(self.config.project_root).resolve() / path)
+
+    # --- what the catalog serves, for builds that do only what changed (served_state.py) -------
+
+    @property
+    def served_state(self) -> ServedState:
+        if not hasattr(self, "_served_state"):
+            self._served_state = ServedState(self._rows)
+        return self._served_state
+
+    def _rows(self, sql: str) -> list[tuple]:
+        _, table = self.execute(sql, fetch=True)
+        return [tuple(row) for row in table.rows]
+
+    @available
+    def published_version(self, relation) -> dict | None:
+        """What the model's view publishes (served_state.published_version), with the inputs its
+        version was built from ('inputs', None if unknown); None before its first versioned
+        build."""
+        described = self.served_state.describe(str(relation))
+        if described is None or not described.is_view:
+            return None
+        published = published_version(relation.identifier, described.text)
+        return published and {**published, "inputs": described.properties.get(INPUTS)}
+
+    @available
+    def view_is_unchanged(self, relation, model: dict, code: str) -> bool:
+        """Whether the view model was created from this definition (served_state.definition)."""
+        described = self.served_state.describe(str(relation))
+        stored = described.properties.get(INPUTS) if described and described.is_view else None
+        return stored == definition(model, code)
+
+    @available
+    def record_view_definition(self, relation, model: dict, code: str) -> str:
+        return self._keep_property(relation, INPUTS, definition(model, code))
+
+    @available
+    def model_inputs(self, model: dict, graph: dict, code: str) -> str | None:
+        return self.served_state.inputs(model, graph, code)
+
+    @available
+    def record_inputs(self, relation, inputs: str | None) -> str:
+        """Stores the inputs of the version the model's view now publishes (after the switch: a
+        run stopped in between leaves the older inputs, and the next run builds again)."""
+        return self._keep_property(relation, INPUTS, inputs or "unknown")
+
+    @available
+    def seed_is_unchanged(self, relation, seed: dict) -> bool:
+        described = self.served_state.describe(str(relation))
+        return described is not None and described.properties.get(CHECKSUM) == seed_checksum(seed)
+
+    @available
+    def record_seed(self, relation, seed: dict) -> str:
+        return self._keep_property(relation, CHECKSUM, seed_checksum(seed))
+
+    @available
+    def test_passed_on_what_is_served(self, test: dict, graph: dict, code: str) -> bool:
+        return self.served_state.test_passed(test, graph, code)
+
+    @available
+    def passing_test_result(self) -> agate.Table:
+        """The one row a passing data test returns (failures, should_warn, should_error)."""
+        return agate.Table(
+            [(0, False, False)],
+            ["failures", "should_warn", "should_error"],
+            [agate.Number(), agate.Boolean(), agate.Boolean()],
+        )
+
+    def _keep_property(self, relation, name: str, value: str, is_view: bool | None = None) -> str:
+        """Sets a table property on the relation (view or table); what it serves may have changed,
+        so every token known so far is forgotten."""
+        kind = "view" if (relation.is_view if is_view is None else is_view) else "table"
+        self.execute(f"alter {kind} {relation} set tblproperties ('{name}' = '{value}')")
+        self.served_state.forget()
+        return ""
+
+    @available
+    def register_raw_files(self, relation) -> int:
+        """Records the fingerprint of a raw table's files (path, size, modification time) on it when
+        it changed; returns its row count."""
+        files = self._rows(
+            "select _metadata.file_path, _metadata.file_size, _metadata.file_modification_time, "
+            f"count(*) from {relation} group by all order by 1"
+        )
+        fingerprint = digest([row[:3] for row in files])
+        described = self.served_state.describe(str(relation))
+        if described is not None and described.properties.get(FILES) != fingerprint:
+            self._keep_property(relation, FILES, fingerprint, is_view=False)
+        return sum(row[3] for row in files)
+
+    @available
+    def record_test_outcomes(self, results: list, graph: dict) -> str:
+        """At the end of a run: on each relation its data tests read, the tests that passed on
+        what it serves now (served_state.TESTED), so that the next run can skip them."""
+        outcomes = [
+            (
+                result.node.depends_on.nodes,
+                test_digest(result.node.compiled_code, result.node.config.to_dict(omit_none=True)),
+                str(result.status) == "pass",
+            )
+            for result in results
+            if result.node.resource_type == "test" and result.node.compiled_code
+        ]
+        for change in self.served_state.tested_records(outcomes, graph).values():
+            self._keep_property(change["relation"], TESTED, change["record"], change["is_view"])
+        return ""
 
     @classmethod
     def get_adapter_run_info(cls, config) -> AdapterTrackingRelationInfo:

@@ -1,0 +1,207 @@
+"""What each relation serves now, as a short token, so that a build does only what changed:
+
+- a model is skipped when its code and the tokens of everything it reads are those its published
+  version was built from (its *inputs*, stored on its view when it is published);
+- a data test is skipped when it passed on exactly what its models serve now (recorded on each of
+  them at the end of the run that ran it).
+
+The token of a relation:
+- raw table (source): the fingerprint of its files, stored on it when the sources are registered;
+- seed: the checksum of its CSV and declared types, stored on its table when it is loaded;
+- versioned model (table, incremental): the version its view publishes;
+- view model: its text and the tokens of what it reads (a view serves what its inputs serve now).
+
+A relation whose token cannot be known (not built yet, built before tokens existed) has none, and
+nothing that reads it is skipped. Tokens are kept for the run and forgotten whenever something is
+written (descriptions too), since dbt runs a node only after everything it reads.
+"""
+
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+# Table properties this project keeps on relations.
+INPUTS = "lakehouse.inputs"  # model view: the inputs its published version was built from
+FILES = "lakehouse.files"  # raw table: its files
+CHECKSUM = "lakehouse.checksum"  # seed table: its CSV and column types
+TESTED = "lakehouse.tested"  # any: "<token> <test digest> ...", the tests that passed on it
+VERSION_COLUMN = "lakehouse_version"
+# Test settings that decide a test's outcome beside its SQL.
+TEST_SETTINGS = ("severity", "warn_if", "error_if", "fail_calc", "limit")
+
+
+def digest(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Described:
+    """`describe table extended` of a relation: whether it is a view, its text, its properties."""
+
+    is_view: bool
+    text: str
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+def parse_description(rows: Iterable[tuple]) -> Described:
+    details = {row[0]: row[1] for row in rows}
+    # "[k1=v1, k2=v2]": values written here hold no comma or bracket.
+    properties = dict(re.findall(r"([^\s,\[=]+)=([^,\]]*)", details.get("Table Properties", "")))
+    return Described(
+        is_view=details.get("Type") == "VIEW",
+        text=details.get("View Text") or "",
+        properties=properties,
+    )
+
+
+def published_version(identifier: str, view_text: str) -> dict | None:
+    """What a model's view publishes: {'table_version': the version of its version table
+    (<model>__v<version>), 'version': the newest version it selects, 'partitioned': whether it
+    selects versioned partitions (incremental models)}, or None."""
+    tables = set(re.findall(rf"\b{re.escape(identifier)}__v([0-9]+)\b", view_text))
+    if len(tables) != 1:
+        return None
+    (table,) = tables
+    versions = re.findall(rf"{VERSION_COLUMN} = '([0-9]+)'", view_text)
+    return {
+        "table_version": table,
+        "version": str(max(int(v) for v in versions or [table])),
+        "partitioned": bool(versions),
+    }
+
+
+def definition(model: dict, code: str) -> str:
+    """A model's compiled code, configuration and declared columns: all of it but its inputs.
+    An incremental model compiles to other SQL on a full build than on an incremental run (its
+    filter), both writing the same rows by design: its code is compared as written."""
+    if model["config"].get("materialized") == "incremental":
+        code = model["raw_code"]
+    columns = {name: column.get("data_type") for name, column in model["columns"].items()}
+    return digest(code, model["config"], columns)
+
+
+def seed_checksum(seed: dict) -> str:
+    return digest(seed["checksum"], seed["config"].get("column_types"))
+
+
+def test_digest(code: str, config: dict) -> str:
+    return digest(code, {name: config.get(name) for name in TEST_SETTINGS})
+
+
+def tested_record(token: str, digests: Iterable[str]) -> str:
+    return " ".join([token, *sorted(set(digests))])
+
+
+class ServedState:
+    """Tokens of what the project's relations serve, read through `execute(sql) -> rows`."""
+
+    def __init__(self, execute: Callable[[str], list[tuple]]) -> None:
+        self._execute = execute
+        self._described: dict[str, Described | None] = {}
+        self._tokens: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+
+    def describe(self, relation: str) -> Described | None:
+        """The relation's description (kept until something is written), None if there is no
+        such relation."""
+        with self._lock:
+            if relation in self._described:
+                return self._described[relation]
+        described = self._read_description(relation)
+        with self._lock:
+            self._described[relation] = described
+        return described
+
+    def _read_description(self, relation: str) -> Described | None:
+        try:
+            rows = self._execute(f"describe table extended {relation}")
+        except Exception as error:  # the adapter's error type differs between connection methods
+            if "TABLE_OR_VIEW_NOT_FOUND" in str(error):
+                return None
+            raise
+        return parse_description(rows)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._described.clear()
+            self._tokens.clear()
+
+    def token(self, unique_id: str, graph: dict) -> str | None:
+        with self._lock:
+            if unique_id in self._tokens:
+                return self._tokens[unique_id]
+        token = self._read_token(unique_id, graph)
+        with self._lock:
+            self._tokens[unique_id] = token
+        return token
+
+    def _read_token(self, unique_id: str, graph: dict) -> str | None:
+        node = graph["sources"].get(unique_id) or graph["nodes"].get(unique_id)
+        if node is None:
+            return None
+        described = self.describe(node["relation_name"])
+        if described is None:
+            return None
+        kind = node["resource_type"]
+        if kind == "source":
+            return described.properties.get(FILES)
+        if kind == "seed":
+            return described.properties.get(CHECKSUM)
+        if kind == "model" and described.is_view:
+            if node["config"]["materialized"] == "view":
+                return self._combine(described.text, node["depends_on"]["nodes"], graph)
+            published = published_version(node["alias"], described.text)
+            return published and published["version"]
+        return None
+
+    def _combine(self, own: str, parents: list[str], graph: dict) -> str | None:
+        tokens = [self.token(parent, graph) for parent in sorted(set(parents))]
+        return None if None in tokens else digest(own, tokens)
+
+    def inputs(self, model: dict, graph: dict, code: str) -> str | None:
+        """The inputs a build of `model` (a node, its compiled `code`) would start from: its
+        definition and the token of everything it reads."""
+        return self._combine(definition(model, code), model["depends_on"]["nodes"], graph)
+
+    def test_passed(self, test: dict, graph: dict, code: str) -> bool:
+        """Whether this test (its compiled `code`) passed on what each of its models serves now."""
+        parents = test["depends_on"]["nodes"]
+        mine = test_digest(code, test["config"])
+        for parent in parents:
+            token = self.token(parent, graph)
+            node = graph["sources"].get(parent) or graph["nodes"].get(parent)
+            described = self.describe(node["relation_name"]) if token else None
+            record = (described.properties.get(TESTED, "") if described else "").split()
+            if not record or record[0] != token or mine not in record[1:]:
+                return False
+        return bool(parents)
+
+    def tested_records(self, outcomes: list[tuple[list[str], str, bool]], graph: dict) -> dict:
+        """New TESTED records from the run's test outcomes (parents, digest, passed): per
+        relation, {'relation', 'is_view', 'record'}, only where the record changes."""
+        by_parent: dict[str, tuple[set[str], set[str]]] = {}
+        for parents, test, passed in outcomes:
+            for parent in parents:
+                by_parent.setdefault(parent, (set(), set()))[0 if passed else 1].add(test)
+        changes = {}
+        for parent, (passed, failed) in sorted(by_parent.items()):
+            node = graph["sources"].get(parent) or graph["nodes"].get(parent)
+            token = self.token(parent, graph)
+            described = self.describe(node["relation_name"]) if node and token else None
+            if described is None:
+                continue
+            old = described.properties.get(TESTED, "").split()
+            kept = set(old[1:]) if old and old[0] == token else set()
+            record = tested_record(token, (kept | passed) - failed)
+            if record.split() != old:
+                changes[parent] = {
+                    "relation": node["relation_name"],
+                    "is_view": described.is_view,
+                    "record": record,
+                }
+        return changes
