@@ -58,9 +58,9 @@ feed: data ## daily feed in FEED_DIR: orders and line items up to UNTIL as one b
 feed-build: venv ## seeds, models and tests on the daily feed (dbt build --full-refresh)
 	TPCH_DATA_DIR=$(FEED_DIR) dbt build --full-refresh
 
-next-day: venv ## land the next day of the feed, build the incremental facts and their tests
+next-day: venv ## land the next day of the feed, then dbt build: what the day reaches, and its tests
 	lakehouse feed next --scale $(SCALE) --data-dir $(TPCH_DATA_DIR) --feed-dir $(FEED_DIR)
-	TPCH_DATA_DIR=$(FEED_DIR) dbt build --select config.materialized:incremental --indirect-selection cautious
+	TPCH_DATA_DIR=$(FEED_DIR) dbt build
 
 test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium)
 	pytest

@@ -10,15 +10,18 @@ LABELS = {
     "raw_spark": "same statements, one raw SparkSession",
     "noop": "`dbt build` again, nothing new",
     "land_day": "land one new day",
-    "new_day": "`dbt build` of the incremental facts for that day",
+    "new_day": "`dbt build` after that day (what it reaches)",
     "server_start": "start the Thrift server",
     "thrift": "full `dbt build`, Thrift server",
+    "thrift_new_day": "`dbt build` after one more day, Thrift server",
     "tpch_spark": "22 TPC-H queries, Spark (warm)",
     "tpch_duckdb": "22 TPC-H queries, DuckDB (warm)",
 }
 RATIOS = {
     "embedded_over_raw_spark": "full build / raw Spark (target <= 1.15)",
+    "noop_over_full_build": "nothing new / full build (target <= 0.10)",
     "new_day_over_full_build": "one new day / full build (target <= 0.05)",
+    "thrift_new_day_over_full_build": "one new day / full build, Thrift (target <= 0.05)",
     "thrift_over_embedded": "Thrift build / embedded build",
     "tpch_spark_over_duckdb": "TPC-H Spark / DuckDB (aim <= 3)",
 }

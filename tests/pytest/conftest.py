@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,6 +189,24 @@ def copy_repository(copy: Path) -> Path:
     ):
         subprocess.run(command, cwd=copy, check=True)
     return copy
+
+
+PROJECT_PARTS = ["dbt_project.yml", "models", "python_models", "macros", "seeds", "tests"]
+
+
+def project_with_changes(destination: Path, changes: dict[str, Callable[[str], str]]) -> Path:
+    """A copy of the dbt project with the named model files (e.g. dim_customer.sql) changed."""
+    destination.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = PROJECT_DIR / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("pytest"))
+        elif source.exists():
+            shutil.copy2(source, destination / part)
+    for name, change in changes.items():
+        (path,) = destination.glob(f"*models/**/{name}")
+        path.write_text(change(path.read_text()))
+    return destination
 
 
 def assert_views_serve_new_versions(

@@ -5,12 +5,11 @@ incrementally). A Thrift server killed mid-build leaves no table half-written, a
 finishes the build after a restart. (A worker lost during a build: test_thrift_server.py.)"""
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MARTS, PROJECT_DIR, Lakehouse, fingerprint
+from conftest import MARTS, Lakehouse, fingerprint, project_with_changes
 from pyhive import hive
 from services import (
     dbt_in_background,
@@ -21,7 +20,6 @@ from services import (
     wait_for_output,
 )
 
-PROJECT_PARTS = ["dbt_project.yml", "models", "python_models", "macros", "seeds", "tests"]
 # The marts these tests break, of every kind: tables (SQL, Python), incremental (SQL, Python).
 BROKEN_MARTS = [
     "dim_customer",
@@ -52,21 +50,6 @@ def replace_once(old: str, new: str) -> Callable[[str], str]:
 raise_first = replace_once(
     "    items = dbt.ref(", "    raise RuntimeError('injected failure')\n    items = dbt.ref("
 )
-
-
-def project_with_changes(destination: Path, changes: dict[str, Callable[[str], str]]) -> Path:
-    """A copy of the dbt project with the named model files (e.g. dim_customer.sql) changed."""
-    destination.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        source = PROJECT_DIR / part
-        if source.is_dir():
-            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("pytest"))
-        elif source.exists():
-            shutil.copy2(source, destination / part)
-    for name, change in changes.items():
-        (path,) = destination.glob(f"*models/**/{name}")
-        path.write_text(change(path.read_text()))
-    return destination
 
 
 @pytest.fixture(scope="module")

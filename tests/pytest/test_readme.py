@@ -147,18 +147,28 @@ def catalog_query(repo: Path, sql: str) -> list[dict]:
 
 def check_next_days(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
     """The feed holds the history up to July 31 and one folder per day after it (August 1 and 2),
-    and the facts, read through the catalog, hold every order landed."""
-    orders = tpch_data.dataset_dir(repo / "data" / "tpch-daily", SCALE) / "orders"
+    and the facts and a mart downstream of them, read through the catalog, hold every order
+    landed."""
+    dataset = tpch_data.dataset_dir(repo / "data" / "tpch-daily", SCALE)
+    orders = dataset / "orders"
     days = sorted(folder.name for folder in orders.iterdir())
     assert days[-3:] == [f"landing_date=1998-{day}" for day in ("07-31", "08-01", "08-02")], days
-    expected = duckdb.sql(
-        f"select count(*), strftime(max(o_orderdate), '%Y-%m-%d') from {tpch_data.duckdb_table(orders)}"
-    ).fetchone()
-    (facts,) = catalog_query(
+    landed = tpch_data.duckdb_table(orders)
+    expected = duckdb.sql(f"""
+        select
+            count(*),
+            strftime(max(o_orderdate), '%Y-%m-%d'),
+            (select count(distinct l_orderkey) from {tpch_data.duckdb_table(dataset / "lineitem")}
+             where l_orderkey in (select o_orderkey from {landed}))
+        from {landed}
+    """).fetchone()
+    (served,) = catalog_query(
         repo,
-        "select count(*) as n, cast(max(order_date) as string) as last from {{ ref('fct_orders') }}",
+        "select count(*) as n, cast(max(order_date) as string) as last, "
+        "(select sum(order_count) from {{ ref('revenue_by_nation_month') }}) as ordered "
+        "from {{ ref('fct_orders') }}",
     )
-    assert (facts["n"], facts["last"]) == expected
+    assert (served["n"], served["last"], served["ordered"]) == expected
 
 
 def check_pr_build(repo: Path, result: subprocess.CompletedProcess[str]) -> None:

@@ -1,0 +1,173 @@
+"""Builds cost what changed. After a build, each change upstream (a seed row, one model's SQL, a new
+raw file) makes the next `dbt build` write exactly what depends on it, in dbt's own graph
+(`dbt ls --select <change>+`), and run exactly the data tests of what depends on it; every other
+model keeps its published version. (A build with nothing new and --full-refresh, over the whole
+project: test_build_against_duckdb.py.)"""
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import Lakehouse, project_with_changes
+
+from lakehouse import catalog
+
+# A dimension and a fact with what they read: seeds, views, a table, an incremental model.
+SELECTION = ["+dim_customer", "+fct_orders"]
+# Data tests of the selected models only (not those also reading other marts).
+CAUTIOUS = ("--indirect-selection", "cautious")
+WRITTEN_WHEN_REBUILT = {"table", "incremental", "seed"}  # a view serves what it reads, kept
+
+
+@dataclass(frozen=True)
+class Build:
+    """What one `dbt build` wrote (models and seeds, by name) and which data tests it ran."""
+
+    written: set[str]
+    tests_run: set[str]
+    served: catalog.Snapshot
+
+
+class Everyday:
+    def __init__(self, lakehouse: Lakehouse, project: Path) -> None:
+        self.lh, self.project = lakehouse, project
+        self.selected = self.listed(SELECTION, *CAUTIOUS)
+        self.versioned = sorted(
+            name for name, kind in self.selected.items() if kind in {"table", "incremental"}
+        )
+        self.last: Build | None = None
+
+    def listed(self, selectors: list[str], *options: str) -> dict[str, str]:
+        """dbt ls: name (unique_id for tests) -> materialization (or `test`), as dbt selects."""
+        result = self.lh.dbt(
+            "ls", "--quiet", "--project-dir", str(self.project), "--select", *selectors,
+            "--resource-type", "model", "seed", "test",
+            "--output", "json", "--output-keys", "unique_id", "name", "resource_type", "config",
+            *options,
+        )  # fmt: skip
+        nodes = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+        return {
+            node["unique_id"] if node["resource_type"] == "test" else node["name"]: (
+                node["config"]["materialized"]
+            )
+            for node in nodes
+        }
+
+    def build(self) -> Build:
+        self.lh.dbt("build", "--project-dir", str(self.project), "--select", *SELECTION, *CAUTIOUS)
+        results = json.loads((self.lh.root / "target" / "run_results.json").read_text())
+        did_work = [
+            result
+            for result in results["results"]
+            if result["adapter_response"].get("code") != "UNCHANGED"
+        ]
+        served = self.lh.read_catalog([f"analytics_marts.{name}" for name in self.versioned])
+        self.last = Build(
+            written={
+                result["unique_id"].split(".")[-1]
+                for result in did_work
+                if result["unique_id"].split(".")[0] in {"model", "seed"}
+            },
+            tests_run={
+                result["unique_id"]
+                for result in did_work
+                if result["unique_id"].startswith("test.")
+            },
+            served=served,
+        )
+        return self.last
+
+    def expect(self, change: str, changed_view: str | None = None) -> tuple[set[str], set[str]]:
+        """What a build after `change` must write and which tests it must run: the seeds, tables
+        and incremental models depending on it (and the changed view itself), and the data tests
+        of everything depending on it, among the selected nodes."""
+        downstream = {
+            name: kind
+            for name, kind in self.listed([f"{change}+"]).items()
+            if name in self.selected
+        }
+        written = {name for name, kind in downstream.items() if kind in WRITTEN_WHEN_REBUILT}
+        tests = {name for name, kind in downstream.items() if kind == "test"}
+        return written | ({changed_view} if changed_view else set()), tests
+
+
+def assert_wrote_exactly(
+    everyday: "Everyday", before: Build, after: Build, written: set[str], tests: set[str]
+) -> None:
+    """The build wrote and tested what the change reaches, and the catalog serves a new version of
+    exactly the models it wrote."""
+    assert after.written == written
+    assert after.tests_run == tests
+    for model in everyday.versioned:
+        view = f"analytics_marts.{model}"
+        old, new = before.served.served_version(view), after.served.served_version(view)
+        if model in written:
+            assert new > old, f"{model} was not published again"
+        else:
+            assert new == old, f"{model} was published again"
+
+
+@pytest.fixture(scope="module")
+def everyday(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Everyday:
+    """SELECTION built once, in a copy of the project and of the raw data that tests change."""
+    root = tmp_path_factory.mktemp("everyday")
+    data_dir = root / "tpch"
+    shutil.copytree(raw_data, data_dir)
+    project = project_with_changes(root / "project", {})
+    everyday = Everyday(Lakehouse(root=root, data_dir=data_dir), project)
+    everyday.build()
+    return everyday
+
+
+def test_a_changed_seed_row_rebuilds_what_reads_the_seed(everyday: Everyday) -> None:
+    first = everyday.last
+    before = everyday.build()
+    assert (before.written, before.tests_run) == (set(), set()), "nothing new: nothing to do"
+    for model in everyday.versioned:
+        view = f"analytics_marts.{model}"
+        assert before.served.versions(view) == first.served.versions(view)
+    seed = everyday.project / "seeds" / "market_segments.csv"
+    seed.write_text(seed.read_text().replace("Car makers", "Carmakers", 1))
+    written, tests = everyday.expect("market_segments")
+    assert "dim_customer" in written
+    assert_wrote_exactly(everyday, before, everyday.build(), written, tests)
+
+
+def test_a_changed_model_rebuilds_what_depends_on_it(everyday: Everyday) -> None:
+    before = everyday.last
+    view = everyday.project / "models" / "intermediate" / "int_nations__enriched.sql"
+    view.write_text(view.read_text().replace("select * from final", "select * from final\n"
+                                             "where nation_key is not null", 1))  # fmt: skip
+    written, tests = everyday.expect("int_nations__enriched", changed_view="int_nations__enriched")
+    assert "dim_customer" in written
+    assert "fct_orders" not in written
+    assert_wrote_exactly(everyday, before, everyday.build(), written, tests)
+
+
+def test_a_new_raw_file_rebuilds_what_reads_its_table(everyday: Everyday) -> None:
+    """One more order, on the last order date (as the daily feed lands them), in a file of its
+    own."""
+    before = everyday.last
+    orders = everyday.lh.dataset_dir / "orders"
+    duckdb.sql(f"""
+        copy (
+            select * replace (
+                (select max(o_orderkey) + 1 from read_parquet('{orders}/*.parquet')) as o_orderkey
+            )
+            from read_parquet('{orders}/*.parquet')
+            order by o_orderdate desc
+            limit 1
+        ) to '{orders}/orders.landed.parquet' (format parquet)
+    """)
+    written, tests = everyday.expect("source:tpch.orders")
+    assert "fct_orders" in written
+    assert "dim_customer" not in written
+    after = everyday.build()
+    assert_wrote_exactly(everyday, before, after, written, tests)
+    fct_orders = after.served.duckdb_relation("analytics_marts.fct_orders")
+    (served,) = duckdb.sql(f"select count(*) from {fct_orders}").fetchone()
+    (landed,) = duckdb.sql(f"select count(*) from read_parquet('{orders}/*.parquet')").fetchone()
+    assert served == landed
