@@ -27,7 +27,7 @@
                 ~ " using parquet options (recursiveFileLookup 'true') location "
                 ~ quote_spark_string(location)) %}
         {%- endif -%}
-        {#- Also records the fingerprint of its files: models reading it are built again when it changes. -#}
+        {#- Records the fingerprint of its files too: what reads it builds again if they change. -#}
         {%- set row_count = adapter.register_raw_files(table) -%}
         {%- if row_count == 0 -%}
             {{ exceptions.raise_compiler_error(

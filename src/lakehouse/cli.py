@@ -321,9 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
         "bench",
         help="time generation, full/no-op/one-day builds (embedded, Thrift), raw Spark, TPC-H vs DuckDB",
         description="Benchmark the project at SCALE on this machine: generate the data and a daily "
-        "feed, full `dbt build` on embedded Spark, the same statements in one raw SparkSession, a "
-        "no-op rebuild, one new day, a full build on a Thrift server started here, and the 22 "
-        "TPC-H queries in Spark and DuckDB. Prints a table; writes JSON and a PNG chart.",
+        "feed, full `dbt build` on embedded Spark, the same statements in one raw SparkSession, "
+        "the build again with nothing new, a new day and the daily `dbt build`, a full build and "
+        "a new day on a Thrift server started here, and the 22 TPC-H queries in Spark and "
+        "DuckDB. Prints a table; writes JSON and a PNG chart.",
     )
     bench.add_argument("--scale", default="1", help="TPC-H scale factor (default 1)")
     bench.add_argument(
