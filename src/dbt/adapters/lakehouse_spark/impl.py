@@ -23,7 +23,7 @@ from dbt.adapters.lakehouse_spark.served_state import (
     ServedState,
     definition,
     digest,
-    published_version,
+    parse_published_version,
     seed_checksum,
     test_digest,
 )
@@ -74,13 +74,13 @@ class LakehouseSparkAdapter(SparkAdapter):
 
     @available
     def published_version(self, relation) -> dict | None:
-        """What the model's view publishes (served_state.published_version), with the inputs its
-        version was built from ('inputs', None if unknown); None before its first versioned
-        build."""
+        """What the model's view publishes (served_state.parse_published_version), with the
+        inputs its version was built from ('inputs', None if unknown); None before its first
+        versioned build."""
         described = self.served_state.describe(str(relation))
         if described is None or not described.is_view:
             return None
-        published = published_version(relation.identifier, described.text)
+        published = parse_published_version(relation.identifier, described.text)
         return published and {**published, "inputs": described.properties.get(INPUTS)}
 
     @available

@@ -59,7 +59,7 @@ def parse_description(rows: Iterable[tuple]) -> Described:
     )
 
 
-def published_version(identifier: str, view_text: str) -> dict | None:
+def parse_published_version(identifier: str, view_text: str) -> dict | None:
     """What a model's view publishes: {'table_version': the version of its version table
     (<model>__v<version>), 'version': the newest version it selects, 'partitioned': whether it
     selects versioned partitions (incremental models)}, or None."""
@@ -155,7 +155,7 @@ class ServedState:
         if kind == "model" and described.is_view:
             if node["config"]["materialized"] == "view":
                 return self._combine(described.text, node["depends_on"]["nodes"], graph)
-            published = published_version(node["alias"], described.text)
+            published = parse_published_version(node["alias"], described.text)
             return published and published["version"]
         return None
 
