@@ -1,10 +1,11 @@
 """The daily feed: facts built day by day, with late orders, equal the facts of one full build over
 the same files, and each incremental run rewrites only the months it must and publishes them (the
-views serve the new partition versions; `published_files` finds the same rows). On the way, the
-benchmark's raw-Spark baseline replays the first build and must produce the same facts, so that the
-benchmark compares the same work."""
+views serve the new partition versions; `published_files` finds the same rows), and the facts'
+data tests read the months it rebuilt. On the way, the benchmark's raw-Spark baseline replays the
+first build and must produce the same facts, so that the benchmark compares the same work."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,6 +77,36 @@ def assert_raw_spark_replay_builds_the_same_facts(lakehouse: Lakehouse, root: Pa
     assert fingerprint(replay, FACTS) == fingerprint(lakehouse, FACTS)
 
 
+def assert_fact_tests_read_the_rebuilt_months(lakehouse: Lakehouse, months: set[str]) -> None:
+    """Each data test of a fact that the last run ran read the months it rebuilt (named in the
+    query it ran, target/run), or every row where it also reads a model the run rebuilt or one
+    that is not versioned (a view)."""
+    target = lakehouse.root / "target"
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+    facts = {f"model.tpch_lakehouse.{fact}" for fact in FACTS}
+    tests = [
+        nodes[result["unique_id"]]
+        for result in json.loads((target / "run_results.json").read_text())["results"]
+        if result["unique_id"] in nodes and nodes[result["unique_id"]].get("attached_node") in facts
+    ]
+    assert len(tests) > len(FACTS), "the run ran the facts' data tests"
+    for test in tests:
+        ran = target / "run" / "tpch_lakehouse" / test["original_file_path"] / test["path"]
+        (where,) = re.findall(r"where (.*) /\* rebuilt partitions \*/", ran.read_text())
+        others = [nodes.get(p) for p in test["depends_on"]["nodes"] if p != test["attached_node"]]
+        reads_only_kept_tables = all(
+            node
+            and node["unique_id"] not in facts
+            and node["config"]["materialized"] in ("table", "incremental")
+            for node in others
+        )
+        read = {f"order_month={month}" for month in re.findall(r"order_month = '([-0-9]+)'", where)}
+        if reads_only_kept_tables:
+            assert read == months, f"{test['name']} read: {where}"
+        else:
+            assert where == "true", f"{test['name']} read: {where}"
+
+
 def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> None:
     lh = Lakehouse(root=tmp_path, data_dir=tmp_path / "feed")
     feed(lh, raw_data, "start", "--until", LATE_DAY)  # the history up to July 31 in one batch
@@ -94,7 +125,8 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         )
     before = {table: month_files(lh, table) for table in FACTS}
     served_before = lh.served()
-    lh.dbt("run", "--select", *FACTS)
+    # With the facts' data tests (those of the facts alone: not every dimension is built here).
+    lh.dbt("build", "--select", *FACTS, "--indirect-selection", "cautious")
     views = [f"analytics_marts.{table}" for table in FACTS]
     assert_views_serve_new_versions(served_before, lh.served(), views)
     assert_published_files_hold_what_the_catalog_serves(lh, FACTS)
@@ -111,6 +143,7 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         assert month_versions_on_disk(lh, table) == {
             month: 2 if month in changed else 1 for month in after
         }, table
+    assert_fact_tests_read_the_rebuilt_months(lh, changed)
 
     day_by_day = fingerprint(lh, FACTS)
     lh.dbt("run", "--full-refresh", "--select", *FACTS)
