@@ -62,8 +62,8 @@ next-day: venv ## land the next day of the feed, then dbt build: what the day re
 	lakehouse feed next --scale $(SCALE) --data-dir $(TPCH_DATA_DIR) --feed-dir $(FEED_DIR)
 	TPCH_DATA_DIR=$(FEED_DIR) dbt build
 
-test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium)
-	pytest
+test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium), two streams
+	pytest -n 2 --dist loadgroup
 
 tpch-check: data ## build the 22 TPC-H query models at SCALE and check their answers
 	dbt build --select +tag:tpch --indirect-selection cautious

@@ -46,6 +46,23 @@ SERVED = [
 ]
 
 
+# `make test` runs the suite as two streams side by side (pytest -n 2 --dist loadgroup), about
+# equally long: the tests that start servers (Docker Compose, the Thrift server) and the rest.
+SERVER_MODULES = {
+    "test_compose",
+    "test_thrift_server",
+    "test_server_security",
+    "test_readers_during_rebuilds",
+    "test_faults",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        stream = "servers" if item.module.__name__ in SERVER_MODULES else "builds"
+        item.add_marker(pytest.mark.xdist_group(stream))
+
+
 @dataclass
 class Lakehouse:
     """One isolated lakehouse: its raw data folder, Spark warehouse and dbt output."""
