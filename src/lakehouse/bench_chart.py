@@ -10,10 +10,10 @@ LABELS = {
     "raw_spark": "same statements, one raw SparkSession",
     "noop": "`dbt build` again, nothing new",
     "land_day": "land one new day",
-    "new_day": "`dbt build` after that day (what it reaches)",
+    "new_day": "daily `dbt build` after that day (what it reaches)",
     "server_start": "start the Thrift server",
     "thrift": "full `dbt build`, Thrift server",
-    "thrift_new_day": "`dbt build` after one more day, Thrift server",
+    "thrift_new_day": "daily `dbt build` after one more day, Thrift server",
     "tpch_spark": "22 TPC-H queries, Spark (warm)",
     "tpch_duckdb": "22 TPC-H queries, DuckDB (warm)",
 }
