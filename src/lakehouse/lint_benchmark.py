@@ -1,6 +1,6 @@
 """Times sqlfluff with the jinja and the dbt templater on one changed file and on the whole project.
 
-The figures decide which templater runs where (README, "Linting"): the pre-commit hook lints one
+The figures decide which templater runs where (README, "Lint and review"): the pre-commit hook lints one
 staged file and should answer in under 3 s, `make lint` the whole project in under 30 s.
 """
 

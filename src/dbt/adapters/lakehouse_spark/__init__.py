@@ -1,5 +1,8 @@
-"""dbt adapter plugin `lakehouse_spark`: dbt-spark, unchanged, plus what this project adds on top
-(errors that say how to reach the server). Profiles use `type: lakehouse_spark`."""
+"""dbt adapter plugin `lakehouse_spark`: dbt-spark, unchanged, plus what this project adds on top:
+errors that say how to reach the server (connections.py), Python models on open-source Spark
+(python_submissions.py: the `session` and `connect` submission methods; `py_write_table`),
+and what each relation serves, for builds that do what changed (served_state.py). Profiles use
+`type: lakehouse_spark`."""
 
 from dbt.adapters.base import AdapterPlugin
 
