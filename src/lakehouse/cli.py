@@ -170,6 +170,25 @@ def _lint_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_scale(parser: argparse.ArgumentParser, default: str, what: str) -> None:
+    parser.add_argument("--scale", default=default, help=f"{what} (default {default})")
+
+
+def _add_data_dir(parser: argparse.ArgumentParser, what: str, default: Path | None = None) -> None:
+    """--data-dir: the raw data's root, $TPCH_DATA_DIR or data/tpch unless `default` says otherwise."""
+    where = (
+        "$TPCH_DATA_DIR or data/tpch"
+        if default is None
+        else str(default.relative_to(paths.PROJECT_DIR))
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=paths.data_root() if default is None else default,
+        help=f"{what} (default: {where} in the project)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lakehouse",
@@ -177,23 +196,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    _add_data_commands(commands)
+    _add_server_commands(commands)
+    _add_check_commands(commands)
+    return parser
+
+
+Commands = argparse._SubParsersAction  # what add_subparsers returns
+
+
+def _add_data_commands(commands: Commands) -> None:
+    """data, feed: the raw TPC-H tables and the daily feed over them."""
     data = commands.add_parser(
         "data",
         help="generate raw TPC-H tables as Parquet (reuses tables already generated)",
         description="Generate the raw TPC-H tables as Parquet with tpchgen-cli, one folder per "
         "table under DATA_DIR/sf<SCALE>. Tables already there are reused as they are.",
     )
-    data.add_argument(
-        "--scale",
-        default="0.01",
-        help="TPC-H scale factor: 1 is 6 million line items, about 350 MB of Parquet (default 0.01)",
+    _add_scale(
+        data, "0.01", "TPC-H scale factor: 1 is 6 million line items, about 350 MB of Parquet"
     )
-    data.add_argument(
-        "--data-dir",
-        type=Path,
-        default=paths.data_root(),
-        help="root folder of the raw data (default: $TPCH_DATA_DIR or data/tpch in the project)",
-    )
+    _add_data_dir(data, "root folder of the raw data")
     data.set_defaults(handler=_data)
 
     feed = commands.add_parser(
@@ -205,15 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--days day(s). Build on it with TPCH_DATA_DIR=FEED_DIR.",
     )
     feed.add_argument("action", choices=["start", "next"])
-    feed.add_argument("--scale", default="0.01", help="TPC-H scale factor (default 0.01)")
+    _add_scale(feed, "0.01", "TPC-H scale factor")
     feed.add_argument("--until", help="with start: last day to land, YYYY-MM-DD")
     feed.add_argument("--days", type=int, default=1, help="with next: days to land (default 1)")
-    feed.add_argument(
-        "--data-dir",
-        type=Path,
-        default=paths.PROJECT_DIR / "data" / "tpch",
-        help="generated data the feed comes from (default data/tpch in the project)",
-    )
+    # Not $TPCH_DATA_DIR: make points that at the feed itself.
+    _add_data_dir(feed, "generated data the feed comes from", paths.PROJECT_DIR / "data" / "tpch")
     feed.add_argument(
         "--feed-dir",
         type=Path,
@@ -222,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     feed.set_defaults(handler=_feed)
 
+
+def _add_server_commands(commands: Commands) -> None:
+    """server, cluster, compose: Spark outside the dbt process."""
     serve = commands.add_parser(
         "server",
         help="start, stop or check the Spark Thrift server (HiveServer2 + Spark Connect)",
@@ -281,6 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     containers.set_defaults(handler=_compose)
 
+
+def _add_check_commands(commands: Commands) -> None:
+    """docs-coverage, tpch-check, bench, lint-bench: checks and figures."""
     coverage = commands.add_parser(
         "docs-coverage",
         help="fail on undocumented models/columns, missing primary-key tests or mart contracts",
@@ -302,14 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
         "compare them with the official TPC-H answer sets (SF 0.01, 0.1, 1; from the PyPI package "
         "duckdb-extension-tpch) and with DuckDB running the official queries on the same raw files.",
     )
-    tpch_check.add_argument("--scale", default="0.01", help="scale factor the tables were built at")
-    tpch_check.add_argument(
-        "--data-dir", type=Path, default=paths.data_root(), help="root folder of the raw data"
-    )
+    _add_scale(tpch_check, "0.01", "scale factor the tables were built at")
+    _add_data_dir(tpch_check, "root folder of the raw data")
     tpch_check.add_argument(
         "--warehouse-dir",
         type=Path,
-        default=Path(os.environ.get("LAKEHOUSE_WAREHOUSE_DIR", paths.PROJECT_DIR / "warehouse")),
+        default=paths.warehouse_dir(),
         help="warehouse of the embedded target (default $LAKEHOUSE_WAREHOUSE_DIR or warehouse)",
     )
     tpch_check.add_argument(
@@ -326,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
         "a new day on a Thrift server started here, and the 22 TPC-H queries in Spark and "
         "DuckDB. Prints a table; writes JSON and a PNG chart.",
     )
-    bench.add_argument("--scale", default="1", help="TPC-H scale factor (default 1)")
+    _add_scale(bench, "1", "TPC-H scale factor")
     bench.add_argument(
         "--steps",
         help="comma-separated subset of generate,embedded,raw_spark,noop,new_day,thrift,tpch "
@@ -355,7 +378,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="JSON file for the figures (default target/lint-benchmark.json)",
     )
     lint_bench.set_defaults(handler=_lint_bench)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -118,7 +118,7 @@ class ServerSettings:
             "spark.driver.bindAddress": self.host,
             "spark.connect.grpc.binding.address": self.host,
             "spark.connect.grpc.binding.port": str(self.connect_port),
-            "spark.sql.warehouse.dir": str(self.warehouse_dir / "spark-warehouse"),
+            "spark.sql.warehouse.dir": str(paths.tables_dir(self.warehouse_dir)),
             **spark_tuning.conf(),
         }
         if self.ui_port:

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lakehouse import catalog, published_files, tpch_answers, tpch_data
+from lakehouse import catalog, paths, published_files, tpch_answers, tpch_data
 from lakehouse.dbt_env import dbt_environment
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -117,7 +117,7 @@ class Lakehouse:
         return json.loads(result.stdout[result.stdout.index("{") :])["show"]
 
     def schema_dir(self, schema: str) -> Path:
-        return self.warehouse_dir / "spark-warehouse" / f"{schema}.db"
+        return paths.schema_dir(self.warehouse_dir, schema)
 
     def read_catalog(self, tables: list[str] = SERVED) -> catalog.Snapshot:
         """The tables as the catalog of this lakehouse's dbt target serves them now."""

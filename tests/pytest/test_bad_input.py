@@ -13,6 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from conftest import BIN, Lakehouse
 
+from lakehouse import paths
+
 
 def test_missing_table_file_names_the_file_and_the_command(fresh_lakehouse: Lakehouse) -> None:
     lh = fresh_lakehouse
@@ -61,7 +63,7 @@ def test_invalid_scale_in_dbt_fails_before_any_table_is_created(tmp_path: Path) 
     )
     result = lh.dbt("build", expect_success=False)
     assert "Invalid TPC-H scale factor '0.01'; drop'" in result.stdout
-    tables = list((lh.warehouse_dir / "spark-warehouse").glob("*.db/*"))
+    tables = list(paths.tables_dir(lh.warehouse_dir).glob("*.db/*"))
     assert tables == []
 
 
