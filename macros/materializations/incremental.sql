@@ -1,9 +1,3 @@
-{#- Incremental models as versioned partitions: the version table is partitioned by the model's
-    partition_by columns and lakehouse_version. A run writes the partitions its rows fall in as a
-    new version beside the published ones (insert_overwrite semantics: the partitions it produces
-    replace theirs, the others stay), then switches the view to the latest version of every
-    partition. A full build starts a new version table. A run whose inputs are those of the
-    published version keeps it (keep_published_version.sql). -#}
 {% materialization incremental, adapter='spark', supported_languages=['sql', 'python'] %}
     {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
     {%- if config.get('incremental_strategy') != 'insert_overwrite'
@@ -58,7 +52,7 @@
     {%- if full_build -%}
         {%- set version_columns = adapter.get_columns_in_relation(version_relation) -%}
     {%- endif -%}
-    {%- set columns = version_columns | map(attribute='name') | reject('equalto', 'lakehouse_version') | list -%}
+    {%- set columns = version_columns | map(attribute='name') | reject('equalto', version_column()) | list -%}
     {%- set partitions = list_partition_versions(version_relation, version).current -%}
     {% do publish_version(target_relation,
         'select ' ~ columns | join(', ') ~ '\nfrom ' ~ version_relation ~ '\nwhere ' ~ partition_filter(partitions, version)) %}

@@ -1,5 +1,3 @@
-{#- dbt's seed materialization, except that a seed table loaded from this very CSV with these
-    column types is kept (no drop, no load). -#}
 {% materialization seed, adapter='spark' -%}
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- if not should_full_refresh() and adapter.seed_is_unchanged(target_relation, model) -%}

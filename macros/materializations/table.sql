@@ -1,7 +1,3 @@
-{#- Each build writes a new version table (<model>__v<version>) and then switches the model's view
-    to it: a failing build leaves the published version untouched, and readers never see a missing
-    or half-written table. The replaced version stays until the model's next build. A build whose
-    inputs are those of the published version keeps it (keep_published_version.sql). -#}
 {% materialization table, adapter='spark', supported_languages=['sql', 'python'] %}
     {%- set language = model['language'] -%}
     {%- set target_relation = this.incorporate(type='view') -%}

@@ -1,6 +1,3 @@
-{#- dbt's test materialization, except that a data test which passed on exactly what its models
-    serve now (recorded by record_test_outcomes at the end of the run that ran it) passes again
-    without running; --full-refresh runs every test. -#}
 {% materialization test, adapter='spark' -%}
     {%- if not flags.FULL_REFRESH and not should_store_failures()
         and adapter.test_passed_on_what_is_served(model, graph, model.compiled_code) -%}

@@ -1,5 +1,3 @@
-{#- dbt-spark's view materialization, except that a view created from this very definition (code,
-    configuration, columns) is kept: a view serves what its inputs serve now, whatever they are. -#}
 {% materialization view, adapter='spark' -%}
     {%- set target_relation = this.incorporate(type='view') -%}
     {%- if not should_full_refresh()

@@ -19,15 +19,14 @@ if not isinstance(df, pyspark.sql.DataFrame):
     else:
         raise TypeError(f"{type(df)} is not a supported type for dbt Python materialization")
 
-{%- set partition_by = config.get('partition_by') %}
-{%- set partition_columns = [partition_by] if partition_by is string else partition_by %}
-{%- if partition_by %}
+{%- set columns = partition_columns() %}
+{%- if columns %}
 # One shuffle by the partition columns: files of about the advisory size per partition.
-df = df.hint("rebalance", *{{ partition_columns | tojson }})
+df = df.hint("rebalance", *{{ columns | tojson }})
 {%- endif %}
 writer = df.write.mode("overwrite").format("{{ config.get('file_format', 'parquet') }}")
-{%- if partition_by %}
-writer = writer.partitionBy(*{{ partition_columns | tojson }})
+{%- if columns %}
+writer = writer.partitionBy(*{{ columns | tojson }})
 {%- endif %}
 writer.saveAsTable("{{ target_relation }}")
 {%- endmacro -%}

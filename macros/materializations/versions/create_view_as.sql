@@ -1,6 +1,3 @@
-{#- dbt-spark's view DDL, except that an existing view is changed with ALTER VIEW (one metastore
-    write) instead of CREATE OR REPLACE VIEW (which Spark runs as a drop and a create): a reader never
-    finds a staging or intermediate view missing while it is rebuilt. -#}
 {% macro spark__create_view_as(relation, sql) -%}
     {%- set existing = load_cached_relation(relation) -%}
     {%- if existing is none or not existing.is_view or config.persist_column_docs() -%}

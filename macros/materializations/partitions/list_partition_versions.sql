@@ -1,6 +1,3 @@
-{#- The partitions of an incremental model's version table, split into the current ones (for each
-    partition of the model, the latest version not above up_to) and all others. Each partition is
-    {'key': 'order_month=1998-07-01', 'values': [['order_month', '1998-07-01']], 'version': '…'}. -#}
 {% macro list_partition_versions(table, up_to) %}
     {%- set latest = {} -%}
     {%- set partitions = [] -%}

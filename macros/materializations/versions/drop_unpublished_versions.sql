@@ -1,5 +1,3 @@
-{#- Drops every version table of the model except the published one: the version it replaced
-    (kept until now for readers still reading it) and what a failed or killed run left. -#}
 {% macro drop_unpublished_versions(relation, published) %}
     {%- set pattern = '^' ~ modules.re.escape(relation.identifier) ~ '__v[0-9]+$' -%}
     {%- set keep = published.table.identifier if published is not none else none -%}

@@ -1,10 +1,9 @@
-{#- Drops partitions (as list_partition_versions returns them) of a version table, files included. -#}
 {% macro drop_partitions(table, partitions) %}
     {%- if partitions -%}
         {%- set specs = [] -%}
         {%- for partition in partitions -%}
             {%- set values = [] -%}
-            {%- for column, value in partition['values'] + [['lakehouse_version', partition.version]] -%}
+            {%- for column, value in partition['values'] + [[version_column(), partition.version]] -%}
                 {%- do values.append(column ~ ' = ' ~ quote_spark_string(value)) -%}
             {%- endfor -%}
             {%- do specs.append('partition (' ~ values | join(', ') ~ ')') -%}

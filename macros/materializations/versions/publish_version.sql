@@ -1,6 +1,3 @@
-{#- Points the model's view at a complete version: one metastore write (ALTER VIEW), so a reader
-    sees the old version or the new one, never neither. (Spark's CREATE OR REPLACE VIEW drops the
-    view and creates it again, so it is used only the first time.) -#}
 {% macro publish_version(relation, select_sql) %}
     {%- set existing = load_cached_relation(relation) -%}
     {%- if existing is not none and not existing.is_view -%}

@@ -1,5 +1,3 @@
-{#- dbt's is_incremental(), for models published through a view over versioned tables: true when
-    the model has published versioned partitions and this is not a full refresh. -#}
 {% macro is_incremental() %}
     {%- if not execute -%}
         {{ return(false) }}

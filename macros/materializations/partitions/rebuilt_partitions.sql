@@ -1,7 +1,3 @@
-{#- Data tests of an incremental model check the partitions the run rebuilt (the project's data
-    tests set where: __rebuilt_partitions__). The compiled test reads every row (`true`, marked);
-    when the test runs, the mark is narrowed to the rebuilt partitions. The compiled code stays the
-    same from run to run, so a test that passed is still recognised (materialization_test). -#}
 {% macro spark__get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- if where == '__rebuilt_partitions__' -%}
@@ -26,10 +22,6 @@
     {{ dbt.default__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) }}
 {%- endmacro %}
 
-{#- The partitions of the test's model that this run rebuilt, as a predicate on its partition
-    columns; `true` (every row) when the run rebuilt all of it or none of it, or when the test
-    also reads a model that is not versioned or that this run rebuilt (a relationships test
-    whose dimension changed checks every row again). -#}
 {% macro rebuilt_partitions_predicate(test) %}
     {%- set since = run_version_id() | int -%}
     {%- set found = {'tested': none} -%}

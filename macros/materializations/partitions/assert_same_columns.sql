@@ -1,11 +1,8 @@
-{#- on_schema_change='fail' for versioned partitions: the new rows must have the columns (names and
-    types) of the version table they are added to, lakehouse_version aside. The error names the
-    columns that differ. -#}
 {% macro assert_same_columns(staged, version_columns) %}
     {%- set described = [] -%}
     {%- for columns in [adapter.get_columns_in_relation(staged), version_columns] -%}
         {%- set names_and_types = [] -%}
-        {%- for column in columns if column.name != 'lakehouse_version' -%}
+        {%- for column in columns if column.name != version_column() -%}
             {%- do names_and_types.append(column.name ~ ' ' ~ column.data_type) -%}
         {%- endfor -%}
         {%- do described.append(names_and_types) -%}

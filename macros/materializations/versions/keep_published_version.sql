@@ -1,6 +1,3 @@
-{#- When a build can keep what the model's view publishes: its inputs (code, configuration and the
-    tokens of everything it reads) are those of the published version, and this is no full
-    refresh. Then the materialization returns keep_published_version(...) without writing. -#}
 {% macro inputs_are_unchanged(published, inputs) %}
     {{ return(published is not none and inputs is not none and published.inputs == inputs
         and not should_full_refresh()) }}
@@ -11,7 +8,6 @@
     {{ return({'relations': [relation]}) }}
 {% endmacro %}
 
-{#- The result of a node that wrote nothing, named in dbt's output: "[unchanged...]". -#}
 {% macro store_unchanged_result(message='unchanged', agate_table=none) %}
     {% do store_raw_result('main', message=message, code='UNCHANGED', rows_affected=none,
         agate_table=agate_table) %}
