@@ -1,5 +1,5 @@
-"""The README's code blocks as a newcomer meets them: fenced shell and Python blocks, each with the
-one-line note that may stand right above it.
+"""The README's code blocks as a newcomer meets them, and those of the docs/ pages it links: fenced
+shell and Python blocks, each with the one-line note that may stand right above it.
 
 A note `> Tested as `<command>`: <why>` names the bounded form the test runs instead of a block that
 is long by nature; `> Not run by the tests: <why>` leaves a block out. Both are visible to readers."""
@@ -10,6 +10,7 @@ from pathlib import Path
 
 SHELLS = ("sh", "bash", "shell")
 FENCE = re.compile(r"^```(\w*)\s*$")
+DOCS_LINK = re.compile(r"\]\((docs/[\w-]+\.md)(?:#[\w-]*)?\)")
 TESTED_AS = re.compile(r"^> Tested as `([^`]+)`")
 NOT_RUN = re.compile(r"^> Not run by the tests: (.+)")
 MAKE_TARGET = re.compile(r"\bmake (?:-\S+ )*([a-z][a-z-]*)")
@@ -17,6 +18,7 @@ MAKE_TARGET = re.compile(r"\bmake (?:-\S+ )*([a-z][a-z-]*)")
 
 @dataclass(frozen=True)
 class Block:
+    page: str  # README.md or docs/<page>.md
     line: int  # of the opening fence, 1-based
     language: str
     code: str
@@ -38,16 +40,28 @@ class Block:
             (line for line in lines if not line.startswith(("source ", "export "))), lines[0]
         )
         words = re.sub(r"[^A-Za-z0-9_.+-]+", "-", first.split("#")[0]).strip("-")
-        return f"L{self.line}-{words[:40]}"
+        page = "" if self.page == "README.md" else Path(self.page).stem + "-"
+        return f"{page}L{self.line}-{words[:40]}"
 
     def make_targets(self) -> set[str]:
         return set(MAKE_TARGET.findall(self.runs or ""))
 
 
-def blocks(readme: Path) -> list[Block]:
-    """Every fenced shell or Python block, in reading order."""
+def pages(readme: Path) -> list[Path]:
+    """The README, then each docs/ page it links, in the order of the first link."""
+    linked = dict.fromkeys(DOCS_LINK.findall(readme.read_text()))
+    return [readme, *(readme.parent / page for page in linked)]
+
+
+def all_blocks(readme: Path) -> list[Block]:
+    """The blocks of the README, then those of each page it links."""
+    return [block for page in pages(readme) for block in blocks(page, readme.parent)]
+
+
+def blocks(page: Path, root: Path) -> list[Block]:
+    """Every fenced shell or Python block of a page (named relative to `root`), in reading order."""
     found: list[Block] = []
-    lines = readme.read_text().splitlines()
+    lines = page.read_text().splitlines()
     index = 0
     while index < len(lines):
         opening = FENCE.match(lines[index])
@@ -62,6 +76,7 @@ def blocks(readme: Path) -> list[Block]:
             not_run = NOT_RUN.match(note)
             found.append(
                 Block(
+                    page=str(page.relative_to(root)),
                     line=index + 1,
                     language="sh" if language in SHELLS else language,
                     code="\n".join(lines[index + 1 : end]) + "\n",

@@ -19,7 +19,7 @@ from conftest import BIN, PROJECT_DIR, SCALE, copy_repository
 
 from lakehouse import cli, tpch_data
 
-BLOCKS = readme.blocks(PROJECT_DIR / "README.md")
+BLOCKS = readme.all_blocks(PROJECT_DIR / "README.md")
 RUN = [block for block in BLOCKS if block.runs]
 
 
@@ -199,7 +199,9 @@ CHECKS: dict[str, Callable[[Path, subprocess.CompletedProcess[str]], None]] = {
 @pytest.mark.parametrize("block", RUN, ids=[block.name for block in RUN])
 def test_readme_block(newcomer: Path, block: readme.Block) -> None:
     result = clean_shell(newcomer, block.runs, block.language)
-    assert result.returncode == 0, f"README line {block.line}:\n{block.runs}\n{output_of(result)}"
+    assert result.returncode == 0, (
+        f"{block.page} line {block.line}:\n{block.runs}\n{output_of(result)}"
+    )
     for marker, check in CHECKS.items():
         if marker in block.runs:
             check(newcomer, result)
@@ -280,7 +282,8 @@ def test_readme_coverage(capsys: pytest.CaptureFixture[str]) -> None:
     one); prints how many blocks ran verbatim, in a bounded form, or not at all, and why."""
     notes = [
         line
-        for line in (PROJECT_DIR / "README.md").read_text().splitlines()
+        for page in readme.pages(PROJECT_DIR / "README.md")
+        for line in page.read_text().splitlines()
         if line.startswith(("> Tested", "> Not run"))
     ]
     assert len(notes) == sum(1 for block in BLOCKS if block.tested_as or block.not_run), notes
@@ -290,5 +293,7 @@ def test_readme_coverage(capsys: pytest.CaptureFixture[str]) -> None:
         print(
             f"\nREADME: {len(BLOCKS)} blocks, {len(RUN) - len(bounded)} run verbatim, "
             f"{len(bounded)} in a bounded form, {len(left_out)} not run"
-            + "".join(f"\n  line {block.line} not run: {block.not_run}" for block in left_out)
+            + "".join(
+                f"\n  {block.page} line {block.line} not run: {block.not_run}" for block in left_out
+            )
         )
