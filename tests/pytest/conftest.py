@@ -57,6 +57,7 @@ SERVER_MODULES = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         stream = "servers" if item.module.__name__ in SERVER_MODULES else "builds"
