@@ -65,7 +65,7 @@ next-day: venv ## land the next day of the feed, then dbt build: what the day re
 	TPCH_DATA_DIR=$(FEED_DIR) dbt build --exclude tag:tpch
 
 test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium), two streams
-	pytest -n 2 --dist loadgroup
+	pytest -n 2
 
 tpch-check: data ## build the 22 TPC-H query models at SCALE and check their answers
 	dbt build --select +tag:tpch --indirect-selection cautious

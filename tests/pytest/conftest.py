@@ -46,8 +46,9 @@ SERVED = [
 ]
 
 
-# `make test` runs the suite as two streams side by side (pytest -n 2 --dist loadgroup), about
-# equally long: the tests that start servers (Docker Compose, the Thrift server) and the rest.
+# `make test` runs the suite as two streams side by side (pytest -n 2), about equally long: the
+# tests that start servers (Docker Compose, the Thrift server) and the rest. Each stream keeps
+# its modules in order on one worker.
 SERVER_MODULES = {
     "test_compose",
     "test_thrift_server",
@@ -57,11 +58,15 @@ SERVER_MODULES = {
 }
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        stream = "servers" if item.module.__name__ in SERVER_MODULES else "builds"
-        item.add_marker(pytest.mark.xdist_group(stream))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Streams(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = Path(nodeid.split("::")[0]).stem
+            return "servers" if module in SERVER_MODULES else "builds"
+
+    return Streams(config, log)
 
 
 @dataclass
