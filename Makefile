@@ -64,8 +64,8 @@ next-day: venv ## land the next day of the feed, then dbt build: what the day re
 	lakehouse feed next --scale $(SCALE) --data-dir $(TPCH_DATA_DIR) --feed-dir $(FEED_DIR)
 	TPCH_DATA_DIR=$(FEED_DIR) dbt build --exclude tag:tpch
 
-test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium), two streams
-	pytest -n 2
+test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium)
+	pytest
 
 tpch-check: data ## build the 22 TPC-H query models at SCALE and check their answers
 	dbt build --select +tag:tpch --indirect-selection cautious

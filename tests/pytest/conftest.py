@@ -46,29 +46,6 @@ SERVED = [
 ]
 
 
-# `make test` runs the suite as two streams side by side (pytest -n 2), about equally long: the
-# tests that start servers (Docker Compose, the Thrift server) and the rest. Each stream keeps
-# its modules in order on one worker.
-SERVER_MODULES = {
-    "test_compose",
-    "test_thrift_server",
-    "test_server_security",
-    "test_readers_during_rebuilds",
-    "test_faults",
-}
-
-
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
-    from xdist.scheduler import LoadScopeScheduling
-
-    class Streams(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            module = Path(nodeid.split("::")[0]).stem
-            return "servers" if module in SERVER_MODULES else "builds"
-
-    return Streams(config, log)
-
-
 @dataclass
 class Lakehouse:
     """One isolated lakehouse: its raw data folder, Spark warehouse and dbt output."""
