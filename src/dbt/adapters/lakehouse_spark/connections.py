@@ -3,6 +3,8 @@ and an unreadable data file explained in full."""
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,16 +106,33 @@ def lost_server_hint(credentials: SparkCredentials, message: str) -> str | None:
 class LakehouseSparkConnectionManager(SparkConnectionManager):
     TYPE = ADAPTER_TYPE
 
+    @contextmanager
+    def exception_handler(self, sql: str) -> Iterator[None]:
+        # Every query dbt issues runs in here: models through `execute`, and metadata queries
+        # through `add_query` directly (a contract's column check, for one).
+        try:
+            with super().exception_handler(sql):
+                yield
+        except Exception as error:
+            if (hint := self.hint_for(error)) is None:
+                raise
+            raise DbtRuntimeError(f"{hint}\n{error}") from error
+
     def execute(self, sql: str, *args: Any, **kwargs: Any) -> Any:
-        # Spark reads data files when results are fetched, after dbt-spark's exception handler.
+        # Spark reads data files when results are fetched, after the exception handler.
         try:
             return super().execute(sql, *args, **kwargs)
         except Exception as error:
-            credentials = self.get_thread_connection().credentials
-            hint = unreadable_file_hint(str(error)) or lost_server_hint(credentials, str(error))
-            if hint is None:
+            if (hint := self.hint_for(error)) is None:
                 raise
             raise DbtRuntimeError(f"{hint}\n{error}") from error
+
+    def hint_for(self, error: Exception) -> str | None:
+        """What to do about `error`, if this adapter knows. Handlers nest (dbt runs a macro's
+        queries inside the macro's handler): a hint the message already gives is not repeated."""
+        credentials = self.get_thread_connection().credentials
+        hint = unreadable_file_hint(str(error)) or lost_server_hint(credentials, str(error))
+        return None if hint is None or hint in str(error) else hint
 
     @classmethod
     def _close_handle(cls, connection: Connection) -> None:
