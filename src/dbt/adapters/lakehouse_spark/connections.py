@@ -130,7 +130,8 @@ class LakehouseSparkConnectionManager(SparkConnectionManager):
     def hint_for(self, error: Exception) -> str | None:
         """What to do about `error`, if this adapter knows. Handlers nest (dbt runs a macro's
         queries inside the macro's handler): a hint the message already gives is not repeated."""
-        credentials = self.get_thread_connection().credentials
+        # The profile's credentials: a macro's handler may run before the thread has a connection.
+        credentials = self.profile.credentials
         hint = unreadable_file_hint(str(error)) or lost_server_hint(credentials, str(error))
         return None if hint is None or hint in str(error) else hint
 
