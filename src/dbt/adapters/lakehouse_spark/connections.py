@@ -110,18 +110,19 @@ class LakehouseSparkConnectionManager(SparkConnectionManager):
     def exception_handler(self, sql: str) -> Iterator[None]:
         # Every query dbt issues runs in here: models through `execute`, and metadata queries
         # through `add_query` directly (a contract's column check, for one).
-        try:
-            with super().exception_handler(sql):
-                yield
-        except Exception as error:
-            if (hint := self.hint_for(error)) is None:
-                raise
-            raise DbtRuntimeError(f"{hint}\n{error}") from error
+        with self.hinted_errors(), super().exception_handler(sql):
+            yield
 
     def execute(self, sql: str, *args: Any, **kwargs: Any) -> Any:
         # Spark reads data files when results are fetched, after the exception handler.
-        try:
+        with self.hinted_errors():
             return super().execute(sql, *args, **kwargs)
+
+    @contextmanager
+    def hinted_errors(self) -> Iterator[None]:
+        """Errors raised inside, with what to do about them in front when this adapter knows."""
+        try:
+            yield
         except Exception as error:
             if (hint := self.hint_for(error)) is None:
                 raise
