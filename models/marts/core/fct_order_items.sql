@@ -11,7 +11,7 @@ with
 
 order_items as (
     select * from {{ ref('int_order_items__enriched') }}
-    {{ incremental_month_filter('order_date') }}
+    {{ incremental_month_filter('order_month') }}
 ),
 
 final as (
@@ -42,9 +42,6 @@ final as (
         is_within_carrier_sla,
         order_month
     from order_items
-    -- A line item that lands before its order joins the facts on the run that loads the order
-    -- (within the lookback); until then the relationships test on staging names it.
-    where order_date is not null
 )
 
 select * from final

@@ -16,7 +16,7 @@ orders as (
 
 order_items as (
     select * from {{ ref('int_order_items__enriched') }}
-    {{ incremental_month_filter('order_date') }}
+    {{ incremental_month_filter('order_month') }}
 ),
 
 order_priorities as (
