@@ -85,11 +85,12 @@ def assert_tests_read_the_rebuilt_months(lakehouse: Lakehouse, months: set[str])
     rebuilt or one that is not versioned (a view)."""
     target = lakehouse.root / "target"
     nodes = json.loads((target / "manifest.json").read_text())["nodes"]
-    facts = {f"model.tpch_lakehouse.{model}" for model in INCREMENTAL}
+    incremental = {f"model.tpch_lakehouse.{model}" for model in INCREMENTAL}
     tests = [
         nodes[result["unique_id"]]
         for result in json.loads((target / "run_results.json").read_text())["results"]
-        if result["unique_id"] in nodes and nodes[result["unique_id"]].get("attached_node") in facts
+        if result["unique_id"] in nodes
+        and nodes[result["unique_id"]].get("attached_node") in incremental
     ]
     assert len(tests) > len(INCREMENTAL), "the run ran the incremental models' data tests"
     for test in tests:
@@ -98,7 +99,7 @@ def assert_tests_read_the_rebuilt_months(lakehouse: Lakehouse, months: set[str])
         others = [nodes.get(p) for p in test["depends_on"]["nodes"] if p != test["attached_node"]]
         reads_only_kept_tables = all(
             node
-            and node["unique_id"] not in facts
+            and node["unique_id"] not in incremental
             and node["config"]["materialized"] in ("table", "incremental")
             for node in others
         )
