@@ -12,6 +12,8 @@ STATE_DIR ?= state
 BASE ?= origin/main
 SQLFLUFF_FORMAT ?= human
 REPEATS ?= 3
+# make test: pytest workers, each taking whole test modules (0: one process).
+TEST_WORKERS ?= 2
 # docker-compose: Spark workers, and the client (the compose plugin where there is one).
 WORKERS ?= 2
 COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
@@ -65,7 +67,7 @@ next-day: venv ## land the next day of the feed, then dbt build: what the day re
 	TPCH_DATA_DIR=$(FEED_DIR) dbt build --exclude tag:tpch
 
 test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium)
-	pytest
+	pytest --numprocesses $(TEST_WORKERS) --dist loadfile
 
 tpch-check: data ## build the 22 TPC-H query models at SCALE and check their answers
 	dbt build --select +tag:tpch --indirect-selection cautious
