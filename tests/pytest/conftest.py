@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import readme
 
 from lakehouse import catalog, paths, published_files, tpch_answers, tpch_data
 from lakehouse.dbt_env import dbt_environment
@@ -153,6 +154,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)  # stable: each module's tests keep their order
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Where the README's blocks ran, the counts of what runs of them: printed by the process that
+    reports, also when workers ran the tests."""
+    reports = (report for reports in terminalreporter.stats.values() for report in reports)
+    if any(
+        getattr(report, "nodeid", "").startswith("tests/pytest/test_readme.py")
+        for report in reports
+    ):
+        terminalreporter.write_line(readme.coverage(PROJECT_DIR / "README.md"))
 
 
 @pytest.fixture(scope="session")

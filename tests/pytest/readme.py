@@ -58,6 +58,21 @@ def all_blocks(readme: Path) -> list[Block]:
     return [block for page in pages(readme) for block in blocks(page, readme.parent)]
 
 
+def coverage(readme: Path) -> str:
+    """How many blocks the suite runs verbatim, in a bounded form, or not at all, and why."""
+    every = all_blocks(readme)
+    bounded = [block for block in every if block.runs and block.tested_as]
+    left_out = [block for block in every if not block.runs]
+    verbatim = len(every) - len(bounded) - len(left_out)
+    return (
+        f"README: {len(every)} blocks, {verbatim} run verbatim, "
+        f"{len(bounded)} in a bounded form, {len(left_out)} not run"
+        + "".join(
+            f"\n  {block.page} line {block.line} not run: {block.not_run}" for block in left_out
+        )
+    )
+
+
 def blocks(page: Path, root: Path) -> list[Block]:
     """Every fenced shell or Python block of a page (named relative to `root`), in reading order."""
     found: list[Block] = []

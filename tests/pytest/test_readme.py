@@ -277,9 +277,9 @@ def test_every_make_target_runs_or_explains_itself(newcomer: Path) -> None:
         assert "Traceback" not in result.stdout + result.stderr, output_of(result)
 
 
-def test_readme_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+def test_readme_coverage() -> None:
     """Every note is read as one (a misspelt note would let a long block run, or hide a skipped
-    one); prints how many blocks ran verbatim, in a bounded form, or not at all, and why."""
+    one); the counts of what runs are printed at the end of the session (conftest.py)."""
     notes = [
         line
         for page in readme.pages(PROJECT_DIR / "README.md")
@@ -287,13 +287,3 @@ def test_readme_coverage(capsys: pytest.CaptureFixture[str]) -> None:
         if line.startswith(("> Tested", "> Not run"))
     ]
     assert len(notes) == sum(1 for block in BLOCKS if block.tested_as or block.not_run), notes
-    bounded = [block for block in RUN if block.tested_as]
-    left_out = [block for block in BLOCKS if not block.runs]
-    with capsys.disabled():
-        print(
-            f"\nREADME: {len(BLOCKS)} blocks, {len(RUN) - len(bounded)} run verbatim, "
-            f"{len(bounded)} in a bounded form, {len(left_out)} not run"
-            + "".join(
-                f"\n  {block.page} line {block.line} not run: {block.not_run}" for block in left_out
-            )
-        )
