@@ -67,7 +67,7 @@ next-day: venv ## land the next day of the feed, then dbt build: what the day re
 	TPCH_DATA_DIR=$(FEED_DIR) dbt build --exclude tag:tpch
 
 test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium)
-	pytest --numprocesses $(TEST_WORKERS) --dist loadfile
+	pytest --numprocesses $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 tpch-check: data ## build the 22 TPC-H query models at SCALE and check their answers
 	dbt build --select +tag:tpch --indirect-selection cautious
