@@ -157,8 +157,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Where the README's blocks ran, the counts of what runs of them: printed by the process that
-    reports, also when workers ran the tests."""
+    """After a run that included the README's tests: how many of its blocks run verbatim, bounded
+    or not at all. Printed here, by the reporting process, as workers' output is not shown."""
     reports = (report for reports in terminalreporter.stats.values() for report in reports)
     if any(
         getattr(report, "nodeid", "").startswith("tests/pytest/test_readme.py")
