@@ -188,7 +188,8 @@ def fresh_lakehouse(tmp_path: Path, raw_data: Path) -> Lakehouse:
 
 @pytest.fixture(scope="session")
 def built_lakehouse(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Lakehouse:
-    """A lakehouse built from a clean warehouse with `dbt build` (all models and tests)."""
+    """A lakehouse built from a clean warehouse with `dbt build` (every model and test but the TPC-H
+    query models, as selectors.yml selects)."""
     lakehouse = Lakehouse(root=tmp_path_factory.mktemp("built"), data_dir=raw_data)
     lakehouse.dbt("build")
     return lakehouse
