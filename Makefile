@@ -34,12 +34,14 @@ export PATH := $(BIN):$(PATH)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-venv: $(VENV)/.installed ## virtual env with the pinned dependencies
+venv: $(VENV)/.installed ## virtual env with the pinned dependencies, and the JVM's class archive
 
+# The class archive (lakehouse jvm-archive) makes every embedded Spark start faster.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	$(BIN)/lakehouse jvm-archive
 	touch $@
 
 data: venv ## raw TPC-H Parquet at SCALE (default 0.01) under data/tpch

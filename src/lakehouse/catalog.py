@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from lakehouse import profile
+from lakehouse import jvm_archive, profile
 from lakehouse.published_files import VERSION_COLUMN
 
 _RELATIONS = "relations.json"
@@ -143,12 +143,20 @@ def _versions(spark, view: str, definition: str) -> list[int]:
     return sorted(found)
 
 
-def embedded_session(app_name: str, environ: Mapping[str, str] = os.environ):
-    """A Spark session with the embedded target's settings, over its warehouse and catalog."""
+def embedded_session(
+    app_name: str, environ: Mapping[str, str] = os.environ, java_options: str | None = None
+):
+    """A Spark session with the embedded target's settings, over its warehouse and catalog; its
+    JVM with these Java options besides, by default those mapping the class archive as dbt's
+    does (jvm_archive)."""
     from pyspark.sql import SparkSession
 
+    conf = profile.embedded_spark_conf(environ)
+    jvm_archive.add_java_options(
+        conf, jvm_archive.java_options() if java_options is None else java_options
+    )
     builder = SparkSession.builder.appName(app_name).enableHiveSupport()
-    for key, value in profile.embedded_spark_conf(environ).items():
+    for key, value in conf.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
 

@@ -13,6 +13,7 @@ from lakehouse import (
     compose,
     daily_feed,
     docs_coverage,
+    jvm_archive,
     lint_benchmark,
     paths,
     server,
@@ -120,6 +121,15 @@ def _compose(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jvm_archive(args: argparse.Namespace) -> int:
+    try:
+        print(f"lakehouse jvm-archive: {jvm_archive.create()}")
+    except jvm_archive.JvmArchiveError as error:
+        print(f"lakehouse jvm-archive: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _docs_coverage(args: argparse.Namespace) -> int:
     try:
         passed, text = docs_coverage.report(args.target_dir)
@@ -206,7 +216,7 @@ Commands = argparse._SubParsersAction  # what add_subparsers returns
 
 
 def _add_data_commands(commands: Commands) -> None:
-    """data, feed: the raw TPC-H tables and the daily feed over them."""
+    """data, jvm-archive, feed: the raw TPC-H tables, the embedded Spark, the daily feed."""
     data = commands.add_parser(
         "data",
         help="generate raw TPC-H tables as Parquet (reuses tables already generated)",
@@ -218,6 +228,16 @@ def _add_data_commands(commands: Commands) -> None:
     )
     _add_data_dir(data, "root folder of the raw data")
     data.set_defaults(handler=_data)
+
+    archive = commands.add_parser(
+        "jvm-archive",
+        help="archive the classes of the embedded Spark's JVM, so that dbt starts it faster",
+        description="Start an embedded Spark session in a scratch warehouse, run statements of the "
+        "kinds dbt runs, and archive the classes its JVM loaded (HotSpot class data sharing) into "
+        f"the virtual env ({jvm_archive.ARCHIVE}). Every later embedded Spark maps them instead "
+        "of loading them; `make venv` runs this.",
+    )
+    archive.set_defaults(handler=_jvm_archive)
 
     feed = commands.add_parser(
         "feed",

@@ -19,6 +19,8 @@ from dbt.adapters.spark.connections import (
 from dbt_common.exceptions import DbtConfigError, DbtRuntimeError
 from thrift.transport.TTransport import TTransportException
 
+from lakehouse import jvm_archive
+
 ADAPTER_TYPE = "lakehouse_spark"
 logger = AdapterLogger("LakehouseSpark")
 SPARK_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -41,6 +43,9 @@ class LakehouseSparkCredentials(SparkCredentials):
         # at all unless the server authenticates (LDAP).
         if not self.password:
             self.password = None
+        # The embedded Spark's JVM starts from the class archive of `make venv`, if there is one.
+        if self.method == SparkConnectionMethod.SESSION:
+            jvm_archive.add_java_options(self.server_side_parameters, jvm_archive.java_options())
 
     @property
     def type(self) -> str:

@@ -1,0 +1,68 @@
+"""The class archive of `make venv` (lakehouse.jvm_archive): the embedded target's JVM, started with
+the options dbt's gets, maps Spark's classes from it; a damaged archive is checked and left aside,
+and the JVM starts as without it."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SCALE
+
+from dbt.adapters.lakehouse_spark.connections import LakehouseSparkCredentials
+from lakehouse import jvm_archive
+from lakehouse.dbt_env import dbt_environment
+
+# A class every Spark session loads, and where HotSpot says it loaded it from.
+SPARK_CLASS = "org.apache.spark.sql.classic.SparkSession "
+FROM_ARCHIVE = "source: shared objects file"
+
+
+def loaded_from(tmp_path: Path, archive: Path) -> str:
+    """Where the embedded target's JVM, started with the archive, loaded SPARK_CLASS from (its
+    class-loading log line)."""
+    log = tmp_path / "class-load.log"
+    options = f"{jvm_archive.java_options(archive)} -Xlog:class+load=info:file={log}"
+    code = (
+        "import os\n"
+        "from lakehouse import catalog\n"
+        f"catalog.embedded_session('archive-check', os.environ, {options!r}).stop()\n"
+    )
+    env = dbt_environment(SCALE, tmp_path, tmp_path / "warehouse", tmp_path)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=600)
+    lines = [line for line in log.read_text().splitlines() if SPARK_CLASS in line]
+    assert lines, f"{SPARK_CLASS} not loaded:\n{log.read_text()[-2000:]}"
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def archive() -> Path:
+    if not jvm_archive.ARCHIVE.exists():
+        pytest.fail(f"no class archive at {jvm_archive.ARCHIVE}: `make venv` makes it")
+    return jvm_archive.ARCHIVE
+
+
+def test_the_embedded_jvm_maps_spark_from_the_archive(tmp_path: Path, archive: Path) -> None:
+    assert FROM_ARCHIVE in loaded_from(tmp_path, archive)
+
+
+def test_a_damaged_archive_is_left_aside(tmp_path: Path, archive: Path) -> None:
+    damaged = bytearray(archive.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    (tmp_path / "damaged.jsa").write_bytes(damaged)
+    line = loaded_from(tmp_path, tmp_path / "damaged.jsa")
+    assert FROM_ARCHIVE not in line, line
+
+
+def test_dbts_embedded_spark_starts_with_the_archive(archive: Path) -> None:
+    parameters = {"spark.driver.extraJavaOptions": "-Dderby.system.home=warehouse"}
+    credentials = LakehouseSparkCredentials(
+        method="session", host="embedded", schema="analytics", server_side_parameters=parameters
+    )
+    assert credentials.server_side_parameters["spark.driver.extraJavaOptions"] == (
+        f"-Dderby.system.home=warehouse {jvm_archive.java_options()}"
+    )
+    server = LakehouseSparkCredentials(
+        method="thrift", host="127.0.0.1", port=10000, schema="analytics"
+    )
+    assert "spark.driver.extraJavaOptions" not in server.server_side_parameters
