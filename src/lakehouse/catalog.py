@@ -39,6 +39,10 @@ class Snapshot:
             raise FileNotFoundError(f"the catalog has no table {table}: build it first")
         return path
 
+    def tables(self) -> list[str]:
+        """The tables the catalog served, of those asked for."""
+        return sorted(json.loads((self.folder / _RELATIONS).read_text()))
+
     def duckdb_relation(self, table: str) -> str:
         """A DuckDB table expression over the table's rows."""
         return f"read_parquet('{self.parquet(table)}')"
