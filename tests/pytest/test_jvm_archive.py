@@ -1,13 +1,13 @@
-"""The class archive of `make venv` (lakehouse.jvm_archive): the embedded target's JVM, started with
-the options dbt's gets, maps Spark's classes from it; a damaged archive is checked and left aside,
-and the JVM starts as without it."""
+"""The embedded target's JVM. The class archive of `make venv` (lakehouse.jvm_archive): started with
+the options dbt's gets, it maps Spark's classes from it; a damaged archive is checked and left aside,
+and the JVM starts as without it. Its compiler: C1 alone below SF 1, the JVM's default above."""
 
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import SCALE
+from conftest import SCALE, Lakehouse
 
 from dbt.adapters.lakehouse_spark.connections import LakehouseSparkCredentials
 from lakehouse import jvm_archive
@@ -66,3 +66,19 @@ def test_dbts_embedded_spark_starts_with_the_archive(archive: Path) -> None:
         method="thrift", host="127.0.0.1", port=10000, schema="analytics"
     )
     assert "spark.driver.extraJavaOptions" not in server.server_side_parameters
+
+
+# The profile's compiler options below SF 1 (SPARK_JIT_OPTIONS' default there).
+QUICK_JIT = "-XX:TieredStopAtLevel=1"
+
+
+@pytest.mark.parametrize(("scale", "quick"), [(0.01, True), (1, False)])
+def test_dbts_embedded_jvm_compiles_with_c1_alone_below_sf_1(
+    tmp_path: Path, scale: float, quick: bool
+) -> None:
+    # The Java options the running session was started with, as dbt rendered the profile.
+    lakehouse = Lakehouse(root=tmp_path, data_dir=tmp_path / "tpch", scale=scale)
+    (row,) = lakehouse.show("select '${spark.driver.extraJavaOptions}' as java_options")
+    options = row["java_options"].split()
+    assert (QUICK_JIT in options) == quick, options
+    assert jvm_archive.java_options().split()[0] in options

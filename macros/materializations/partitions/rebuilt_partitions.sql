@@ -37,7 +37,9 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set tested = found.tested -%}
-    {%- if tested is none or not tested.partitioned or tested.version | int < since -%}
+    {#- A version table created by this run (a full build) holds only partitions it wrote. -#}
+    {%- if tested is none or not tested.partitioned or tested.version | int < since
+        or tested.table_version | int >= since -%}
         {{ return('true') }}
     {%- endif -%}
     {%- set current = list_partition_versions(tested.table, tested.version).current -%}
