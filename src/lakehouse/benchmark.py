@@ -169,7 +169,7 @@ class Benchmark:
             "details": self.details,
             "machine": machine(),
             "versions": versions(),
-            "spark_settings": profile.embedded_spark_conf(),
+            "spark_settings": profile.embedded_spark_conf(self.env("embedded")),
         }
 
 
