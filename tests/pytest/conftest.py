@@ -6,13 +6,18 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import duckdb
 import pytest
 import readme
+from filelock import FileLock
+from shared import WORKER, lock, once, run_root
 
 from lakehouse import catalog, paths, published_files, tpch_answers, tpch_data
 from lakehouse.dbt_env import dbt_environment
@@ -47,20 +52,33 @@ SERVED = [
 ]
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity (Lakehouse.instances)
 class Lakehouse:
-    """One isolated lakehouse: its raw data folder, Spark warehouse and dbt output."""
+    """One isolated lakehouse: its raw data folder, Spark warehouse and dbt output. One that the
+    workers of the run share has a lock, held around each use of its catalog (Derby admits one
+    process at a time), and an output folder per worker."""
 
     root: Path
     data_dir: Path
     scale: float = SCALE
     extra_env: dict[str, str] = field(default_factory=dict)
+    output_dir: Path | None = None  # target/ and logs/: root unless given
+    lock: FileLock | None = None
     _served: catalog.Snapshot | None = field(default=None, init=False, repr=False)
-    _snapshots: int = field(default=0, init=False, repr=False)
+    _moment: int = field(default=0, init=False, repr=False)  # dbt commands run so far
+    _reader: catalog.Reader | None = field(default=None, init=False, repr=False)
+    instances: ClassVar[weakref.WeakSet["Lakehouse"]] = weakref.WeakSet()
+
+    def __post_init__(self) -> None:
+        Lakehouse.instances.add(self)
 
     @property
     def warehouse_dir(self) -> Path:
         return self.root / "warehouse"
+
+    @property
+    def target_dir(self) -> Path:
+        return (self.output_dir or self.root) / "target"
 
     @property
     def dataset_dir(self) -> Path:
@@ -68,23 +86,30 @@ class Lakehouse:
 
     def env(self) -> dict[str, str]:
         return {
-            **dbt_environment(self.scale, self.data_dir, self.warehouse_dir, self.root),
+            **dbt_environment(
+                self.scale, self.data_dir, self.warehouse_dir, self.output_dir or self.root
+            ),
             **self.extra_env,
         }
+
+    def exclusive(self) -> AbstractContextManager:
+        """Held while this worker alone may use the lakehouse (a shared one's lock)."""
+        return self.lock or nullcontext()
 
     def dbt(self, *args: str, expect_success: bool = True) -> subprocess.CompletedProcess[str]:
         """Run a dbt command from the project folder; fail the test with dbt's output if the
         outcome is not the expected one."""
-        self._served = None  # the catalog may serve new versions after this
-        result = subprocess.run(
-            [str(BIN / "dbt"), *args],
-            cwd=PROJECT_DIR,
-            env=self.env(),
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        with self.exclusive():
+            self.starting_dbt()
+            result = subprocess.run(
+                [str(BIN / "dbt"), *args],
+                cwd=PROJECT_DIR,
+                env=self.env(),
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
         if (result.returncode == 0) != expect_success:
             pytest.fail(
                 f"dbt {' '.join(args)} exited {result.returncode}, expected "
@@ -92,6 +117,11 @@ class Lakehouse:
                 f"\n{result.stderr[-3000:]}"
             )
         return result
+
+    def starting_dbt(self) -> None:
+        """A dbt command is about to run: what was read of the catalog is of the moment before."""
+        self.close_reader()  # the embedded catalog admits one process: dbt's
+        self._served, self._moment = None, self._moment + 1
 
     def show(self, sql: str, limit: int = 5) -> list[dict]:
         """Rows of a query run by Spark through dbt (`dbt show`), i.e. through the catalog."""
@@ -103,16 +133,20 @@ class Lakehouse:
     def schema_dir(self, schema: str) -> Path:
         return paths.schema_dir(self.warehouse_dir, schema)
 
-    def read_catalog(self, tables: list[str] = SERVED) -> catalog.Snapshot:
-        """The tables as the catalog of this lakehouse's dbt target serves them now."""
-        self._snapshots += 1
-        return catalog.snapshot(tables, self.root / "served" / str(self._snapshots), self.env())
-
     def served(self) -> catalog.Snapshot:
-        """Every SERVED table as the catalog serves it since the last dbt command (read once)."""
+        """What the catalog serves since the last dbt command: each table read when first asked
+        for (`.read([...])` reads several at once), by one reader process kept until then."""
         if self._served is None:
-            self._served = self.read_catalog()
+            folder = (self.output_dir or self.root) / "served" / f"{WORKER}-{self._moment}"
+            self._served = catalog.Snapshot(folder, _ReadsOfOneMoment(self, self._moment))
         return self._served
+
+    def close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+            if self.lock:
+                self.lock.release()
 
     def table(self, schema: str, table: str) -> str:
         """A DuckDB table expression over a model's rows, as the catalog serves them."""
@@ -131,6 +165,27 @@ class Lakehouse:
 
     def query(self, sql: str) -> list[tuple]:
         return duckdb.sql(sql).fetchall()
+
+
+@dataclass(frozen=True)
+class _ReadsOfOneMoment:
+    """Reads the tables of a lakehouse's snapshot through its catalog, as long as no dbt command
+    has run since the snapshot was taken (after one, they would be another moment's)."""
+
+    lakehouse: Lakehouse
+    moment: int
+
+    def save(self, tables: list[str], folder: Path) -> None:
+        lh = self.lakehouse
+        if lh._moment != self.moment:
+            raise catalog.CatalogError(
+                f"{tables}: a dbt command ran since this snapshot; read them before it"
+            )
+        if lh._reader is None:
+            if lh.lock:  # a shared lakehouse's catalog is this worker's while its reader runs
+                lh.lock.acquire()
+            lh._reader = catalog.Reader(lh.env(), folder.parent / "reader.log")
+        lh._reader.save(tables, folder)
 
 
 # The longest modules first (about 30, 20, 15 and 12 minutes with two workers), so that `make test`'s
@@ -156,26 +211,60 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)  # stable: each module's tests keep their order
 
 
+@pytest.hookimpl(trylast=True)  # after the slowest tests (--durations)
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """After a run that included the README's tests: how many of its blocks run verbatim, bounded
-    or not at all. Printed here, by the reporting process, as workers' output is not shown."""
-    reports = (report for reports in terminalreporter.stats.values() for report in reports)
-    if any(
-        getattr(report, "nodeid", "").startswith("tests/pytest/test_readme.py")
+    """Where the time went, per module and per worker; and after a run that included the README's
+    tests, how many of its blocks run verbatim, bounded or not at all. Printed here, by the
+    reporting process, as workers' output is not shown."""
+    reports = [
+        report
+        for reports in terminalreporter.stats.values()
         for report in reports
-    ):
+        if isinstance(report, pytest.TestReport)
+    ]
+    terminalreporter.write_sep("=", "time per module (setup, call and teardown of its tests)")
+    for line in module_times(reports):
+        terminalreporter.write_line(line)
+    if any(report.nodeid.startswith("tests/pytest/test_readme.py") for report in reports):
         terminalreporter.write_line(readme.coverage(PROJECT_DIR / "README.md"))
+
+
+def module_times(reports: list[pytest.TestReport]) -> list[str]:
+    """A line per module, longest first: seconds and the worker that ran it; then each worker's
+    total."""
+    modules: dict[str, float] = {}
+    workers: dict[str, str] = {}
+    for report in reports:
+        module = report.nodeid.split("::")[0].removeprefix("tests/pytest/")
+        modules[module] = modules.get(module, 0.0) + report.duration
+        node = getattr(report, "node", None)  # pytest-xdist's worker
+        workers[module] = node.gateway.id if node is not None else WORKER
+    per_worker: dict[str, float] = {}
+    for module, seconds in modules.items():
+        per_worker[workers[module]] = per_worker.get(workers[module], 0.0) + seconds
+    lines = [
+        f"{seconds:8.1f} s  {workers[module]:>4}  {module}"
+        for module, seconds in sorted(modules.items(), key=lambda item: -item[1])
+    ]
+    lines += [
+        f"{seconds:8.1f} s  {worker:>4}  (all its modules)"
+        for worker, seconds in sorted(per_worker.items())
+    ]
+    return lines
 
 
 @pytest.fixture(scope="session")
 def raw_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """TPC-H at SF 0.01, generated once for the whole session by the project's own command."""
-    data_dir = tmp_path_factory.mktemp("raw") / "tpch"
-    subprocess.run(
-        [str(BIN / "lakehouse"), "data", "--scale", str(SCALE), "--data-dir", str(data_dir)],
-        check=True,
-    )
-    return data_dir
+    """TPC-H at SF 0.01, generated once for the whole run by the project's own command; tests that
+    change raw files change a copy."""
+
+    def generate(folder: Path) -> None:
+        subprocess.run(
+            [str(BIN / "lakehouse"), "data", "--scale", str(SCALE), "--data-dir", str(folder)],
+            check=True,
+        )
+
+    return once(run_root(tmp_path_factory), "raw-tpch", generate)
 
 
 @pytest.fixture
@@ -189,10 +278,32 @@ def fresh_lakehouse(tmp_path: Path, raw_data: Path) -> Lakehouse:
 @pytest.fixture(scope="session")
 def built_lakehouse(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Lakehouse:
     """A lakehouse built from a clean warehouse with `dbt build` (every model and test but the TPC-H
-    query models, as selectors.yml selects)."""
-    lakehouse = Lakehouse(root=tmp_path_factory.mktemp("built"), data_dir=raw_data)
-    lakehouse.dbt("build")
+    query models, as selectors.yml selects), once for the whole run, with what its catalog then
+    served (SERVED) read once. Shared by the workers: each use of its catalog takes its lock. Tests
+    may add to it (the query models) or build it again as long as it serves the same rows."""
+    root = run_root(tmp_path_factory)
+    shared_lock = lock(root, "built-lakehouse-catalog")
+
+    def build(folder: Path) -> None:
+        builder = Lakehouse(folder, raw_data, output_dir=folder / "output" / WORKER)
+        builder.dbt("build")
+        catalog.snapshot(SERVED, folder / "served-after-build", builder.env())
+
+    folder = once(root, "built-lakehouse", build)
+    lakehouse = Lakehouse(folder, raw_data, output_dir=folder / "output" / WORKER, lock=shared_lock)
+    lakehouse._served = catalog.Snapshot(
+        folder / "served-after-build", _ReadsOfOneMoment(lakehouse, moment=0)
+    )
     return lakehouse
+
+
+@pytest.fixture(autouse=True)
+def _close_catalog_readers() -> Iterator[None]:
+    """Each test's catalog readers stop when it ends (a later test starts its own), which frees
+    the shared lakehouse for the other workers."""
+    yield
+    for lakehouse in Lakehouse.instances:
+        lakehouse.close_reader()
 
 
 def feed(lakehouse: Lakehouse, source: Path, *args: str) -> None:
@@ -274,6 +385,7 @@ def assert_published_files_hold_what_the_catalog_serves(lh: Lakehouse, marts: li
 
 def fingerprint(lakehouse: Lakehouse, tables: list[str]) -> dict[str, tuple]:
     """Row count and an order-independent checksum of every row, per mart table."""
+    lakehouse.served().read(f"analytics_marts.{table}" for table in tables)
     return {
         table: lakehouse.query(f"select count(*), sum(hash(t)) from {lakehouse.mart(table)} t")[0]
         for table in tables

@@ -2,6 +2,7 @@
 metastore, an OpenLDAP directory, a Spark standalone cluster and the Thrift server (through the
 `lakehouse` CLI); dbt run in the background and crashes of what the CLI started."""
 
+import json
 import os
 import re
 import shutil
@@ -9,8 +10,10 @@ import signal
 import socket
 import subprocess
 import tempfile
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
 
@@ -38,11 +41,30 @@ def _as_postgres_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+@dataclass(frozen=True)
+class Postgres:
+    """A PostgreSQL server of the tests: its JDBC URL, port and data folder."""
+
+    url: str
+    port: int
+    data: Path
+
+    def restart(self) -> None:
+        """Stop it (fast: open sessions are cut) and start it again on the same port."""
+        _pg_ctl(self.data, "-l", str(self.data / "server.log"), "-m", "fast", "-w", "restart")
+
+
+def _pg_ctl(data: Path, *args: str) -> None:
+    subprocess.run(
+        _as_postgres_user([_postgres_bin("pg_ctl"), "-D", str(data), *args]),
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+
 @contextmanager
-def postgres(password: str) -> Iterator[tuple[str, int]]:
+def postgres(password: str) -> Iterator[Postgres]:
     """A throw-away PostgreSQL on 127.0.0.1 with an empty `metastore` database, owned by the user
-    `lakehouse`, who logs in over TCP with the password (SCRAM); yields its JDBC URL and port, and
-    deletes it afterwards."""
+    `lakehouse`, who logs in over TCP with the password (SCRAM); deleted afterwards."""
     # Not under pytest's temporary folders: the postgres user could not reach into them.
     folder = Path(tempfile.mkdtemp(prefix="lakehouse-pg-"))
     data = folder / "pgdata"
@@ -61,24 +83,18 @@ def postgres(password: str) -> Iterator[tuple[str, int]]:
         _postgres_bin("initdb"), "-D", str(data), "-U", "lakehouse", "--auth-local=trust",
         "--auth-host=scram-sha-256", f"--pwfile={folder / 'password'}",
     )  # fmt: skip
-    run(
-        _postgres_bin("pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w", "start",
-        "-o", f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={data}",
-    )  # fmt: skip
-    try:
-        run(
-            _postgres_bin("createdb"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "-U",
-            "lakehouse",
-            "metastore",
+    # Its options in its own configuration, so that a restart keeps them.
+    with (data / "postgresql.conf").open("a") as conf:
+        conf.write(
+            f"listen_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{data}'\n"
         )
-        yield f"jdbc:postgresql://127.0.0.1:{port}/metastore", port
+    _pg_ctl(data, "-l", str(data / "server.log"), "-w", "start")
+    try:
+        run(_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "lakehouse",
+            "metastore")  # fmt: skip
+        yield Postgres(f"jdbc:postgresql://127.0.0.1:{port}/metastore", port, data)
     finally:
-        run(_postgres_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        _pg_ctl(data, "-m", "fast", "-w", "stop")
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -127,6 +143,7 @@ def dbt_in_background(lakehouse: Lakehouse, *args: str) -> Iterator[subprocess.P
     """A dbt command running while the test does something else; its output goes to
     <root>/dbt-background.log. The caller waits for it; it is killed if still running at the end."""
     log = (lakehouse.root / "dbt-background.log").open("w")
+    lakehouse.starting_dbt()
     process = subprocess.Popen(
         [str(BIN / "dbt"), *args],
         cwd=PROJECT_DIR,
@@ -257,3 +274,21 @@ def _address(hex_address: str) -> str:
     address = socket.inet_ntop(socket.AF_INET6, words)
     # Java binds 127.0.0.1 as an IPv4-mapped address on an IPv6 socket: still loopback only.
     return address.removeprefix("::ffff:")
+
+
+def lost_executors(ui_port: int, timeout: float = 120) -> list[dict]:
+    """The executors the Spark application whose UI listens on 127.0.0.1:ui_port has lost, as its
+    REST API lists them (`removeReason` says why), once it lists at least one (or after timeout)."""
+    base = f"http://127.0.0.1:{ui_port}/api/v1/applications"
+    lost: list[dict] = []
+
+    def listed() -> bool:
+        with urllib.request.urlopen(base, timeout=10) as response:
+            (application,) = json.load(response)
+        with urllib.request.urlopen(f"{base}/{application['id']}/allexecutors", timeout=10) as got:
+            executors = json.load(got)
+        lost[:] = [e for e in executors if e["id"] != "driver" and not e["isActive"]]
+        return bool(lost)
+
+    wait_until(listed, timeout, interval=2)
+    return lost

@@ -12,6 +12,7 @@ from conftest import (
     MARTS,
     PROJECT_DIR,
     SEEDS,
+    SERVED,
     Lakehouse,
     assert_published_files_hold_what_the_catalog_serves,
     assert_views_serve_new_versions,
@@ -356,24 +357,26 @@ def test_a_build_with_nothing_new_keeps_everything_and_a_full_refresh_rebuilds_i
     built_lakehouse: Lakehouse,
 ) -> None:
     lh = built_lakehouse
-    before, fingerprints = lh.served(), fingerprint(lh, MARTS)
-    versioned = [table for table in before.tables() if not table.startswith("analytics_reference.")]
-    assert {f"analytics_marts.{mart}" for mart in MARTS} <= set(versioned)
+    with lh.exclusive():  # no other worker's command in between (the shared build's lock)
+        before, fingerprints = lh.served().read(SERVED), fingerprint(lh, MARTS)
+        versioned = [t for t in before.tables() if not t.startswith("analytics_reference.")]
+        assert {f"analytics_marts.{mart}" for mart in MARTS} <= set(versioned)
 
-    lh.dbt("build")
-    results = json.loads((lh.root / "target" / "run_results.json").read_text())["results"]
-    worked = [
-        result["unique_id"]
-        for result in results
-        if result["unique_id"].split(".")[0] in {"model", "seed", "test"}
-        and result["adapter_response"].get("code") != "UNCHANGED"
-    ]
-    assert worked == [], "nothing new: every model, seed and data test kept as it was"
-    for view in versioned:
-        assert lh.served().versions(view) == before.versions(view), f"{view}: a version written"
+        lh.dbt("build")
+        results = json.loads((lh.target_dir / "run_results.json").read_text())["results"]
+        worked = [
+            result["unique_id"]
+            for result in results
+            if result["unique_id"].split(".")[0] in {"model", "seed", "test"}
+            and result["adapter_response"].get("code") != "UNCHANGED"
+        ]
+        assert worked == [], "nothing new: every model, seed and data test kept as it was"
+        after = lh.served().read(versioned)
+        for view in versioned:
+            assert after.versions(view) == before.versions(view), f"{view}: a version written"
 
-    # Every model and seed again (as new versions); the data tests and TPC-H queries ran already.
-    lh.dbt("build", "--full-refresh", "--exclude", "test_type:data", "tag:tpch")
-    assert fingerprint(lh, MARTS) == fingerprints
-    marts = [f"analytics_marts.{mart}" for mart in MARTS]
-    assert_views_serve_new_versions(before, lh.served(), marts)
+        # Every model and seed again (as new versions); the data tests and TPC-H queries ran already.
+        lh.dbt("build", "--full-refresh", "--exclude", "test_type:data", "tag:tpch")
+        assert fingerprint(lh, MARTS) == fingerprints
+        marts = [f"analytics_marts.{mart}" for mart in MARTS]
+        assert_views_serve_new_versions(before, lh.served(), marts)

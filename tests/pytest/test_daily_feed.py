@@ -70,7 +70,7 @@ def assert_raw_spark_replay_builds_the_same_facts(lakehouse: Lakehouse, root: Pa
     replay = Lakehouse(root=root, data_dir=lakehouse.data_dir)
     command = [sys.executable, "-m", "lakehouse.raw_spark", "build"]
     command += ["--dataset", str(lakehouse.dataset_dir), "--warehouse", str(replay.warehouse_dir)]
-    command += ["--target", str(lakehouse.root / "target")]
+    command += ["--target", str(lakehouse.target_dir)]
     result = subprocess.run(
         command, env=lakehouse.env(), capture_output=True, text=True, check=True
     )
@@ -83,7 +83,7 @@ def assert_tests_read_the_rebuilt_months(lakehouse: Lakehouse, months: set[str])
     """Each data test of an incremental model that the last run ran read the months it rebuilt
     (named in the query it ran, target/run), or every row where it also reads a model the run
     rebuilt or one that is not versioned (a view)."""
-    target = lakehouse.root / "target"
+    target = lakehouse.target_dir
     nodes = json.loads((target / "manifest.json").read_text())["nodes"]
     incremental = {f"model.tpch_lakehouse.{model}" for model in INCREMENTAL}
     tests = [

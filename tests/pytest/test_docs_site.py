@@ -38,7 +38,7 @@ VISIBLE_GRAPH_NODES = """() => Array.from(document.querySelectorAll('*'))
 @pytest.fixture(scope="module")
 def docs_target(built_lakehouse: Lakehouse) -> Path:
     built_lakehouse.dbt("docs", "generate", "--static")
-    return built_lakehouse.root / "target"
+    return built_lakehouse.target_dir
 
 
 @pytest.fixture(scope="module")

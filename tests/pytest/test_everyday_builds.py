@@ -60,13 +60,13 @@ class Everyday:
 
     def build(self) -> Build:
         self.lh.dbt("build", "--project-dir", str(self.project), "--select", *SELECTION, *CAUTIOUS)
-        results = json.loads((self.lh.root / "target" / "run_results.json").read_text())
+        results = json.loads((self.lh.target_dir / "run_results.json").read_text())
         did_work = [
             result
             for result in results["results"]
             if result["adapter_response"].get("code") != "UNCHANGED"
         ]
-        served = self.lh.read_catalog([f"analytics_marts.{name}" for name in self.versioned])
+        served = self.lh.served().read([f"analytics_marts.{name}" for name in self.versioned])
         self.last = Build(
             written={
                 result["unique_id"].split(".")[-1]
