@@ -52,7 +52,7 @@ build: data ## seeds, models and tests on the embedded Spark (dbt build)
 	dbt build
 
 up: venv ## docker-compose cluster: images (built without a registry if need be), up, healthy; WORKERS (2)
-	lakehouse compose up --workers $(WORKERS)
+	lakehouse compose up --workers $(WORKERS) --project-dir $(CURDIR)
 
 down: ## stop the docker-compose cluster, keeping its tables (docker compose down -v drops them)
 	$(COMPOSE) down

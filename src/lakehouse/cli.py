@@ -112,9 +112,9 @@ def _cluster(args: argparse.Namespace) -> int:
 def _compose(args: argparse.Namespace) -> int:
     try:
         if args.action == "build":
-            compose.build_images()
+            compose.build_images(args.project_dir)
         else:
-            print(compose.up(args.workers, args.timeout))
+            print(compose.up(args.workers, args.timeout, args.project_dir))
     except compose.ComposeError as error:
         print(f"lakehouse compose: {error}", file=sys.stderr)
         return 1
@@ -320,6 +320,13 @@ def _add_server_commands(commands: Commands) -> None:
     containers.add_argument("--workers", type=int, default=2, help="with up: Spark workers")
     containers.add_argument(
         "--timeout", type=float, default=600, help="with up: seconds to wait for health"
+    )
+    containers.add_argument(
+        "--project-dir",
+        type=Path,
+        default=paths.PROJECT_DIR,
+        help="the checkout whose docker-compose.yml and images to use (default: the one this "
+        "command is installed from; make passes its own folder)",
     )
     containers.set_defaults(handler=_compose)
 

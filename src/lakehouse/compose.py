@@ -1,12 +1,16 @@
 """The docker-compose cluster: its images, built without a container registry when there is none,
 and bringing it up until every service is healthy.
 
-Images: the Dockerfiles start from the public `debian:bookworm-slim`. When the engine lacks it and
+Images are tagged with the content hash of what goes into them (their Dockerfile and the files of
+their build context) besides `latest`: a build whose inputs did not change reuses the image.
+
+The Dockerfiles start from the public `debian:bookworm-slim`. When the engine lacks it and
 cannot pull it, it is built here from Debian's packages (debootstrap into a folder, then `docker
 import` under that name). The Python packages are downloaded on this machine into docker/wheels (the
 pins of constraints.txt) and installed offline in the image, so a build needs nothing but Debian's
 archive and PyPI, reached by their ordinary clients."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -14,12 +18,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from lakehouse import paths
 
 BASE_IMAGE = "debian:bookworm-slim"
-WHEELS_DIR = paths.PROJECT_DIR / "docker" / "wheels"
 # Services that run until stopped; each has a healthcheck (tpch-data runs once and exits).
 LONG_RUNNING = ("metastore-db", "spark-master", "spark-worker", "spark-thrift")
 
@@ -85,25 +91,82 @@ def base_image(name: str = BASE_IMAGE) -> str:
     return "built from Debian's packages"
 
 
-def download_wheels() -> None:
+def download_wheels(project_dir: Path) -> None:
     """This project and its dependencies as wheels in docker/wheels, pinned by constraints.txt, plus
     setuptools, which installing the project needs (the image's interpreter is Debian's 3.11, like
     the host's this runs on)."""
-    WHEELS_DIR.mkdir(exist_ok=True)
+    wheels = project_dir / "docker" / "wheels"
+    wheels.mkdir(exist_ok=True)
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(WHEELS_DIR),
-         "--constraint", str(paths.PROJECT_DIR / "constraints.txt"),
-         str(paths.PROJECT_DIR), "setuptools"],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(wheels),
+         "--constraint", str(project_dir / "constraints.txt"), str(project_dir), "setuptools"],
     )  # fmt: skip
 
 
-def _compose_build() -> str:
-    """`compose build`, its long output in a log file, whose tail a failure shows."""
-    log = paths.run_dir() / "compose-build.log"
+@dataclass(frozen=True)
+class Image:
+    """An image docker-compose.yml builds: its name (as compose tags it), a service that builds
+    it, the content hash of its inputs, and whether it installs the wheels of docker/wheels."""
+
+    name: str
+    service: str
+    content_hash: str
+    needs_wheels: bool
+
+    @property
+    def hash_tag(self) -> str:
+        return f"{self.name.rsplit(':', 1)[0]}:{self.content_hash}"
+
+
+def images(project_dir: Path) -> list[Image]:
+    """Each image the project's compose file builds, once (several services may share one)."""
+    compose_file = project_dir / "docker-compose.yml"
+    services = yaml.safe_load(compose_file.read_text())["services"]
+    found: dict[str, Image] = {}
+    for service, spec in services.items():
+        if "build" in spec and spec["image"] not in found:
+            build = spec["build"] if isinstance(spec["build"], dict) else {"context": spec["build"]}
+            context = compose_file.parent / build["context"]
+            dockerfile = context / build.get("dockerfile", "Dockerfile")
+            found[spec["image"]] = Image(
+                spec["image"],
+                service,
+                _content_hash(context, dockerfile),
+                needs_wheels="docker/wheels" in dockerfile.read_text(),
+            )
+    return list(found.values())
+
+
+# Never inputs of an image: caches, and the wheels, which are made from constraints.txt and src/.
+_NOT_INPUTS = ("__pycache__", ".egg-info", ".pyc", "docker/wheels")
+
+
+def _content_hash(context: Path, dockerfile: Path) -> str:
+    """sha256 (12 hex digits) of the Dockerfile and of the build context's files that
+    .dockerignore lets in (its `!` lines, when it starts by leaving everything out)."""
+    ignore = context / ".dockerignore"
+    lines = ignore.read_text().splitlines() if ignore.exists() else []
+    admitted = [line[1:].rstrip("/") for line in lines if line.startswith("!")]
+    roots = [context / name for name in admitted] if "*" in lines else [context]
+    files = {dockerfile}
+    for root in roots:
+        files.update(root.rglob("*") if root.is_dir() else [root])
+    digest = hashlib.sha256()
+    for file in sorted(files):
+        relative = file.relative_to(context).as_posix()
+        if file.is_file() and not any(part in relative for part in _NOT_INPUTS):
+            digest.update(relative.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def _compose_build(project_dir: Path, services: list[str]) -> str:
+    """`compose build` of the services, its long output in a log file, whose tail a failure
+    shows."""
+    log = project_dir / ".lakehouse" / "compose-build.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as output:
         result = subprocess.run(
-            [*compose_command(), "build"], cwd=paths.PROJECT_DIR, stdout=output,
+            [*compose_command(), "build", *services], cwd=project_dir, stdout=output,
             stderr=subprocess.STDOUT, check=False,
         )  # fmt: skip
     if result.returncode != 0:
@@ -112,20 +175,36 @@ def _compose_build() -> str:
     return f"output in {log}"
 
 
-def build_images() -> dict[str, float]:
-    """Base image, wheels, then every image of docker-compose.yml; seconds per step."""
+def build_images(project_dir: Path = paths.PROJECT_DIR) -> dict[str, float]:
+    """Every image of docker-compose.yml whose content hash has no image yet: base image, wheels,
+    then `compose build`; an image built before from the same inputs is tagged `latest` again.
+    Returns the seconds per step."""
     check_engine()
     timings: dict[str, float] = {}
-    for step, action in (
-        ("base image", base_image),
-        ("wheels", download_wheels),
-        ("images", _compose_build),
-    ):
+
+    def step(name: str, action) -> None:
         started = time.monotonic()
         outcome = action()
-        timings[step] = time.monotonic() - started
+        timings[name] = time.monotonic() - started
         detail = f" ({outcome})" if isinstance(outcome, str) else ""
-        print(f"{step}: {timings[step]:.0f} s{detail}", flush=True)
+        print(f"{name}: {timings[name]:.0f} s{detail}", flush=True)
+
+    stale = []
+    for image in images(project_dir):
+        if _succeeds(["docker", "image", "inspect", image.hash_tag]):
+            _run(["docker", "tag", image.hash_tag, image.name])
+            print(f"{image.name}: up to date ({image.hash_tag})", flush=True)
+        else:
+            stale.append(image)
+    if not stale:
+        return timings
+    step("base image", base_image)
+    if any(image.needs_wheels for image in stale):
+        step("wheels", lambda: download_wheels(project_dir))
+    step("images", lambda: _compose_build(project_dir, [image.service for image in stale]))
+    for image in stale:
+        _run(["docker", "tag", image.name, image.hash_tag])
+        print(f"{image.name}: built ({image.hash_tag})", flush=True)
     return timings
 
 
@@ -176,13 +255,13 @@ def wait_healthy(
     )
 
 
-def up(workers: int, timeout: float) -> str:
+def up(workers: int, timeout: float, project_dir: Path = paths.PROJECT_DIR) -> str:
     """Build the images, start the cluster with `workers` workers, wait until it is healthy."""
-    build_images()
+    build_images(project_dir)
     project = compose_command()
     started = time.monotonic()
-    _run([*project, "up", "-d", "--scale", f"spark-worker={workers}"], cwd=paths.PROJECT_DIR)
-    wait_healthy(project, workers, timeout)
+    _run([*project, "up", "-d", "--scale", f"spark-worker={workers}"], cwd=project_dir)
+    wait_healthy(project, workers, timeout, project_dir)
     port = {  # as docker-compose.yml publishes them
         name: os.environ.get(f"LAKEHOUSE_{name}_PORT", default)
         for name, default in (("THRIFT", "10000"), ("CONNECT", "15002"),
