@@ -2,9 +2,17 @@
 shell and Python blocks, each with the one-line note that may stand right above it.
 
 A note `> Tested as `<command>`: <why>` names the bounded form the test runs instead of a block that
-is long by nature; `> Not run by the tests: <why>` leaves a block out. Both are visible to readers."""
+is long by nature; `> Run as written by <test module>: <why>` hands a block to another module of the
+suite (test_readme.py runs the others); `> Not run by the tests: <why>` leaves a block out. All are
+visible to readers.
 
+Blocks run in a clean shell: no environment variable but PATH (without the suite's virtual env)
+and what the block or the test sets."""
+
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +21,7 @@ FENCE = re.compile(r"^```(\w*)\s*$")
 DOCS_LINK = re.compile(r"\]\((docs/[\w-]+\.md)(?:#[\w-]*)?\)")
 TESTED_AS = re.compile(r"^> Tested as `([^`]+)`")
 NOT_RUN = re.compile(r"^> Not run by the tests: (.+)")
+RUN_BY = re.compile(r"^> Run as written by `?(tests/pytest/\w+\.py)`?:")
 MAKE_TARGET = re.compile(r"\bmake (?:-\S+ )*([a-z][a-z-]*)")
 
 
@@ -24,6 +33,7 @@ class Block:
     code: str
     tested_as: str | None = None  # the bounded command run instead
     not_run: str | None = None  # why it is left out
+    runner: str | None = None  # the test module that runs it, when not test_readme.py
 
     @property
     def runs(self) -> str | None:
@@ -64,8 +74,10 @@ def coverage(readme: Path) -> str:
     bounded = [block for block in every if block.runs and block.tested_as]
     left_out = [block for block in every if not block.runs]
     verbatim = len(every) - len(bounded) - len(left_out)
+    elsewhere = [block.runner for block in every if block.runner]
+    by_others = f" ({len(elsewhere)} by {', '.join(sorted(set(elsewhere)))})" if elsewhere else ""
     return (
-        f"README: {len(every)} blocks, {verbatim} run verbatim, "
+        f"README: {len(every)} blocks, {verbatim} run verbatim{by_others}, "
         f"{len(bounded)} in a bounded form, {len(left_out)} not run"
         + "".join(
             f"\n  {block.page} line {block.line} not run: {block.not_run}" for block in left_out
@@ -89,6 +101,7 @@ def blocks(page: Path, root: Path) -> list[Block]:
             note = lines[index - 1] if index else ""
             tested_as = TESTED_AS.match(note)
             not_run = NOT_RUN.match(note)
+            run_by = RUN_BY.match(note)
             found.append(
                 Block(
                     page=str(page.relative_to(root)),
@@ -97,6 +110,7 @@ def blocks(page: Path, root: Path) -> list[Block]:
                     code="\n".join(lines[index + 1 : end]) + "\n",
                     tested_as=tested_as.group(1) if tested_as else None,
                     not_run=not_run.group(1) if not_run else None,
+                    runner=run_by.group(1) if run_by else None,
                 )
             )
         index = end + 1
@@ -112,3 +126,43 @@ def table(output: str) -> tuple[list[str], list[list[str]]]:
     ]
     rows = [row for row in rows if not all(re.fullmatch(r":?-+:?", cell) for cell in row)]
     return (rows[0], rows[1:]) if rows else ([], [])
+
+
+def clean_path() -> str:
+    """PATH without the test suite's own virtual env, as in a newcomer's terminal."""
+    suite_bin = Path(sys.executable).parent.resolve()
+    entries = os.environ["PATH"].split(os.pathsep)
+    return os.pathsep.join(entry for entry in entries if Path(entry).resolve() != suite_bin)
+
+
+def clean_shell(
+    repo: Path,
+    code: str,
+    language: str = "sh",
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 1800,
+) -> subprocess.CompletedProcess[str]:
+    """`code` in a new shell (or the copy's Python) with nothing in its environment but PATH and
+    `env`."""
+    command = (
+        ["bash", "-e", "-o", "pipefail", "-c", code]
+        if language == "sh"
+        else [str(repo / ".venv" / "bin" / "python"), "-c", code]
+    )
+    return subprocess.run(
+        command,
+        cwd=cwd or repo,
+        env={"PATH": clean_path(), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def output_of(result: subprocess.CompletedProcess[str]) -> str:
+    return (
+        f"exit {result.returncode}\n--- stdout\n{result.stdout[-6000:]}"
+        f"\n--- stderr\n{result.stderr[-4000:]}"
+    )
