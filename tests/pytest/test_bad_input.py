@@ -145,9 +145,13 @@ def test_rows_breaking_the_rules_are_rejected_or_caught_and_none_is_lost(
 ) -> None:
     lh = fresh_lakehouse
     write_faulty_rows(lh)
-    # The TPC-H query models play no part here.
-    lh.dbt("build", "--exclude", "test_type:data", "tag:tpch")
-    result = lh.dbt("test", "--exclude", "tag:tpch", expect_success=False)
+    # The marts checked below, what they read, and the reconciliation with what it reads (every
+    # staging and quarantine model); then their data tests.
+    selection = ["+fct_order_items", "+dim_customer", "+assert_raw_rows_are_accepted_or_rejected"]
+    lh.dbt("build", "--select", *selection, "--exclude", "test_type:data")
+    result = lh.dbt(
+        "test", "--select", *selection, "--indirect-selection", "cautious", expect_success=False
+    )
 
     # Rows breaking a row-level rule are quarantined with the reason and the file they came from.
     rejected = lh.query(
@@ -172,7 +176,12 @@ def test_rows_breaking_the_rules_are_rejected_or_caught_and_none_is_lost(
         "relationships_stg_tpch__customers_nation_key__nation_key__ref_stg_tpch__nations_",
     }
     assert expected_failures <= failed, f"not reported: {expected_failures - failed}"
-    assert "assert_raw_rows_are_accepted_or_rejected" not in failed
+    # The reconciliation of raw rows with accepted and rejected ones ran, and passed.
+    statuses = {
+        result["unique_id"].split(".")[-1]: result["status"]
+        for result in json.loads((lh.target_dir / "run_results.json").read_text())["results"]
+    }
+    assert statuses.get("assert_raw_rows_are_accepted_or_rejected") == "pass", statuses
     # Each failure is readable: the test's name and how many rows broke the rule.
     assert "Failure in test int_order_items__enriched_ships_on_or_after_order_date" in result.stdout
     assert "Got 1 result, configured to fail if != 0" in result.stdout

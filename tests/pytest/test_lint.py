@@ -2,6 +2,7 @@
 formatted SQL file in a temporary copy of the repository (the README test runs `make lint` on the
 clean tree)."""
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -76,3 +77,33 @@ def test_badly_formatted_sql_fails_lint_and_the_commit_hook_fixes_it(
     second = _run(["git", "commit", "--quiet", "-m", "add analysis"], repo_copy, env)
     assert second.returncode == 0, second.stdout + second.stderr
     assert _make_lint(repo_copy, env).returncode == 0
+
+
+def _commit(repo: Path, env: dict[str, str], message: str) -> str:
+    _run(["git", "commit", "--quiet", "--no-verify", "--all", "-m", message], repo, env)
+    return _run(["git", "rev-parse", "HEAD"], repo, env).stdout.strip()
+
+
+def test_lint_changed_lints_what_the_branch_changed(repo_copy: Path, tmp_path: Path) -> None:
+    """`make lint-changed` (pull requests) on a branch of one commit changing one model: a
+    violation there fails it, naming that file alone; the same change written cleanly passes."""
+    env = _env(tmp_path)
+    base = _run(["git", "rev-parse", "HEAD"], repo_copy, env).stdout.strip()
+    model = repo_copy / "models" / "marts" / "finance" / "revenue_by_nation_month.sql"
+    clean = model.read_text()
+    model.write_text(clean.replace("select * from final", "SELECT * FROM final"))
+    _commit(repo_copy, env, "upper-case keywords")
+
+    lint_changed = ["make", "-o", ".venv/.installed", "lint-changed", f"BASE={base}"]
+    result = _run(lint_changed, repo_copy, env)
+    assert result.returncode != 0, result.stdout
+    linted = [line for line in result.stdout.splitlines() if line.startswith("== [")]
+    assert linted == ["== [models/marts/finance/revenue_by_nation_month.sql] FAIL"], result.stdout
+    assert "CP01" in result.stdout
+
+    model.write_text(clean + "-- a change under review\n")
+    _commit(repo_copy, env, "the same change, cleanly")
+    result = _run([*lint_changed, "SQLFLUFF_FORMAT=json"], repo_copy, env)  # lists what it linted
+    assert result.returncode == 0, result.stdout
+    (linted,) = json.loads(result.stdout.splitlines()[-1])
+    assert linted["filepath"].endswith("revenue_by_nation_month.sql") and not linted["violations"]

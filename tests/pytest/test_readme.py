@@ -6,7 +6,6 @@ independent computation (DuckDB over the raw files) or dbt's own record of what 
 
 import argparse
 import json
-import os
 import subprocess
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -15,42 +14,14 @@ from pathlib import Path
 import duckdb
 import pytest
 import readme
-from conftest import BIN, PROJECT_DIR, SCALE, copy_repository
+from conftest import PROJECT_DIR, SCALE, copy_repository
+from readme import clean_shell, output_of
 
 from lakehouse import cli, tpch_data
+from lakehouse.processes import port_open
 
 BLOCKS = readme.all_blocks(PROJECT_DIR / "README.md")
-RUN = [block for block in BLOCKS if block.runs]
-
-
-def clean_path() -> str:
-    """PATH without the test suite's own virtual env, as in a newcomer's terminal."""
-    entries = os.environ["PATH"].split(os.pathsep)
-    return os.pathsep.join(entry for entry in entries if Path(entry).resolve() != BIN.resolve())
-
-
-def clean_shell(
-    repo: Path, code: str, language: str = "sh", cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`code` in a new shell (or the copy's Python) with nothing in its environment but PATH."""
-    command = (
-        ["bash", "-e", "-o", "pipefail", "-c", code]
-        if language == "sh"
-        else [str(repo / ".venv" / "bin" / "python"), "-c", code]
-    )
-    return subprocess.run(
-        command,
-        cwd=cwd or repo,
-        env={"PATH": clean_path()},
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-
-
-def output_of(result: subprocess.CompletedProcess[str]) -> str:
-    return f"exit {result.returncode}\n--- stdout\n{result.stdout[-6000:]}\n--- stderr\n{result.stderr[-4000:]}"
+RUN = [block for block in BLOCKS if block.runs and not block.runner]
 
 
 @pytest.fixture(scope="module")
@@ -129,9 +100,42 @@ def check_beeline(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
     assert_revenue_rows(result.stdout, raw_revenue(repo))
 
 
+def check_server_block(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
+    """The build on the server made a SQL and a Python mart (over Spark Connect), and the status
+    says the server answers where the README says."""
+    results = json.loads((repo / "target" / "run_results.json").read_text())["results"]
+    statuses = {r["unique_id"].removeprefix("model.tpch_lakehouse."): r["status"] for r in results}
+    assert statuses.get("revenue_by_nation_month") == "success", statuses
+    assert statuses.get("customer_rfm_segments") == "success", statuses
+    assert "Thrift server answering on 127.0.0.1:10000" in result.stdout, result.stdout[-2000:]
+
+
+def server_processes(repo: Path) -> list[int]:
+    """Pids of the Thrift servers started from the repository (their command line names it)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes()
+        except OSError:  # gone meanwhile
+            continue
+        if b"HiveThriftServer2" in command and str(repo).encode() in command:
+            found.append(int(proc.name))
+    return found
+
+
 def check_server_stopped(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
+    """The server's process is gone, its port closed, and the status says so."""
+    assert server_processes(repo) == []
+    assert not port_open("127.0.0.1", 10000)
     status = clean_shell(repo, "source .venv/bin/activate\nlakehouse server status")
-    assert status.returncode != 0, output_of(status)
+    assert status.returncode == 3, output_of(status)
+    assert "no Thrift server on 127.0.0.1:10000" in status.stdout, output_of(status)
+
+
+def check_hooks(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
+    """make hooks installed pre-commit's hook into the repository."""
+    assert "pre-commit installed at .git/hooks/pre-commit" in result.stdout, output_of(result)
+    assert "pre-commit" in (repo / ".git" / "hooks" / "pre-commit").read_text()
 
 
 def catalog_query(repo: Path, sql: str) -> list[dict]:
@@ -187,13 +191,37 @@ def check_pr_build(repo: Path, result: subprocess.CompletedProcess[str]) -> None
     assert any(r["unique_id"].startswith("test.") for r in results), "its tests did not run"
 
 
+def check_bench(repo: Path, result: subprocess.CompletedProcess[str]) -> None:
+    """The benchmark timed the steps it was given, the full build with its models and tests, and
+    wrote the figures it printed, with the chart."""
+    figures = json.loads((repo / "target" / "bench" / "bench-sf0.01.json").read_text())
+    seconds = figures["seconds"]
+    assert {"generate", "embedded", "noop", "new_day", "tpch_spark", "tpch_duckdb"} <= set(seconds)
+    phases = figures["details"]["embedded_phases"]
+    assert phases["model_seconds"] > 0 and phases["test_seconds"] > 0, phases
+    assert seconds["noop"] < seconds["embedded"], seconds  # nothing new costs less than everything
+    assert f"| {seconds['embedded']:.1f} |" in result.stdout, result.stdout[-3000:]
+    assert (repo / "target" / "bench" / "bench-sf0.01.png").stat().st_size > 10_000
+
+
+# What a block promises, checked after it ran: keyed by a command the block runs.
 CHECKS: dict[str, Callable[[Path, subprocess.CompletedProcess[str]], None]] = {
     "dbt show": check_dbt_show,
+    "lakehouse server start": check_server_block,
     "bin/beeline": check_beeline,
     "lakehouse server stop": check_server_stopped,
+    "make hooks": check_hooks,
+    "make bench": check_bench,
     "make next-day": check_next_days,
     "make pr-build": check_pr_build,
 }
+CHECKED = {marker: [block for block in RUN if marker in block.runs] for marker in CHECKS}
+FIRED: set[str] = set()
+
+
+def test_each_promise_check_has_its_block() -> None:
+    """A block reworded so that no check's command is in it would silently go unchecked."""
+    assert {marker: len(blocks) for marker, blocks in CHECKED.items()} == dict.fromkeys(CHECKS, 1)
 
 
 @pytest.mark.parametrize("block", RUN, ids=[block.name for block in RUN])
@@ -203,8 +231,14 @@ def test_readme_block(newcomer: Path, block: readme.Block) -> None:
         f"{block.page} line {block.line}:\n{block.runs}\n{output_of(result)}"
     )
     for marker, check in CHECKS.items():
-        if marker in block.runs:
+        if block in CHECKED[marker]:
             check(newcomer, result)
+            FIRED.add(marker)
+
+
+def test_every_promise_check_ran() -> None:
+    """After the blocks: each check ran (on the block it is keyed by)."""
+    assert sorted(FIRED) == sorted(CHECKS)
 
 
 # --- beyond the blocks ---------------------------------------------------------------------------
@@ -252,25 +286,27 @@ def test_every_lakehouse_command_explains_itself(newcomer: Path) -> None:
 
 
 def test_every_make_target_runs_or_explains_itself(newcomer: Path) -> None:
-    """Each target `make help` lists ran in a README block, or runs here; `test` (this suite),
-    `docs` (serves until stopped), `lint-bench` (minutes of sqlfluff runs), `up` and `down` (the
-    compose cluster, run by test_compose.py) show what they would run."""
+    """Each target `make help` lists ran in a README block (up and down: the compose block, run by
+    test_compose.py), runs in another module (lint-changed: test_lint.py, on a real diff), or
+    runs here; `test` (this suite), `docs` (serves until stopped) and `lint-bench` (minutes of
+    sqlfluff runs) show what they would run."""
     listing = clean_shell(newcomer, "make help")
     assert listing.returncode == 0, output_of(listing)
     targets = set(readme.MAKE_TARGET.findall(listing.stdout))
-    ran_in_readme = set().union(*(block.make_targets() for block in RUN))
+    ran_in_readme = set().union(*(block.make_targets() for block in BLOCKS if block.runs))
+    elsewhere = {"lint-changed": "tests/pytest/test_lint.py"}
     here = {
         "help": "make help",
         "venv": "make venv",
-        "lint-changed": "make lint-changed BASE=HEAD",
         "test": "make -n test",
         "docs": "make -n docs",
         "lint-bench": "make -n lint-bench",
-        "up": "make -n up",
-        "down": "make -n down",
         "clean": "make clean && test ! -e warehouse && test ! -e target",
     }
-    assert targets - ran_in_readme - set(here) == set(), "targets neither run nor explained"
+    unexplained = targets - ran_in_readme - set(elsewhere) - set(here)
+    assert unexplained == set(), "targets neither run nor explained"
+    for target, module in elsewhere.items():
+        assert f"make {target}" in (PROJECT_DIR / module).read_text(), (target, module)
     for target in sorted(targets & set(here)):
         result = clean_shell(newcomer, here[target])
         assert result.returncode == 0, output_of(result)
@@ -284,6 +320,9 @@ def test_readme_coverage() -> None:
         line
         for page in readme.pages(PROJECT_DIR / "README.md")
         for line in page.read_text().splitlines()
-        if line.startswith(("> Tested", "> Not run"))
+        if line.startswith(("> Tested", "> Not run", "> Run as written"))
     ]
-    assert len(notes) == sum(1 for block in BLOCKS if block.tested_as or block.not_run), notes
+    noted = [block for block in BLOCKS if block.tested_as or block.not_run or block.runner]
+    assert len(notes) == len(noted), notes
+    for block in BLOCKS:
+        assert block.runner is None or (PROJECT_DIR / block.runner).is_file(), block.runner

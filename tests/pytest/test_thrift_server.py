@@ -1,5 +1,6 @@
 """The same project on a Spark Thrift server: PostgreSQL metastore, standalone master with two
-workers, all started and stopped here on 127.0.0.1; read by real clients; survives a restart."""
+workers, all started and stopped here on 127.0.0.1; a worker lost mid-build; read by real clients;
+the running server's settings; survives a restart of the server and of its metastore database."""
 
 import os
 import subprocess
@@ -11,10 +12,12 @@ from pathlib import Path
 import pytest
 from conftest import Lakehouse, fingerprint
 from services import (
+    Postgres,
     dbt_in_background,
     free_port,
     kill_daemon,
     lakehouse,
+    lost_executors,
     postgres,
     server_env,
     spark_cluster,
@@ -24,6 +27,7 @@ from services import (
     wait_for_output,
 )
 
+from lakehouse import spark_tuning
 from lakehouse.spark_home import spark_env, spark_script
 
 METASTORE_PASSWORD = os.urandom(8).hex()
@@ -33,13 +37,9 @@ BUILT_MARTS = ["fct_orders", "revenue_by_nation_month", "customer_rfm_segments"]
 
 
 class Served:
-    def __init__(self, lakehouse: Lakehouse, env: dict[str, str], thrift_port: int, pg_port: int):
-        self.lakehouse, self.env, self.thrift_port, self.pg_port = (
-            lakehouse,
-            env,
-            thrift_port,
-            pg_port,
-        )
+    def __init__(self, lakehouse: Lakehouse, env: dict[str, str], metastore: Postgres) -> None:
+        self.lakehouse, self.env, self.metastore = lakehouse, env, metastore
+        self.thrift_port = int(env["LAKEHOUSE_THRIFT_PORT"])
 
     def query(self, sql: str) -> list[tuple]:
         return thrift_query(self.thrift_port, sql)
@@ -56,13 +56,14 @@ def served(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Iterator
     while the marts are being built: Spark must run the lost tasks on the other."""
     root = tmp_path_factory.mktemp("thrift")
     master_port = free_port()
-    with postgres(METASTORE_PASSWORD) as (metastore_url, pg_port):
+    with postgres(METASTORE_PASSWORD) as metastore:
         env = server_env(
             root,
             LAKEHOUSE_MASTER_PORT=str(master_port),
             SPARK_MASTER=f"spark://127.0.0.1:{master_port}",
-            LAKEHOUSE_METASTORE_URL=metastore_url,
+            LAKEHOUSE_METASTORE_URL=metastore.url,
             LAKEHOUSE_METASTORE_PASSWORD=METASTORE_PASSWORD,
+            LAKEHOUSE_THRIFT_UI_PORT=str(free_port()),  # its REST API shows the lost executor
         )
         with spark_cluster(env, workers=2), thrift_server(env):
             lh = thrift_lakehouse(root, raw_data, env)
@@ -72,21 +73,30 @@ def served(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Iterator
                 wait_for_output(lh, r"START sql \w+ model analytics_marts\.")
                 kill_daemon(env, "spark-worker-1")
                 assert build.wait(timeout=900) == 0, (root / "dbt-background.log").read_text()
-            yield Served(lh, env, int(env["LAKEHOUSE_THRIFT_PORT"]), pg_port)
+            yield Served(lh, env, metastore)
 
 
 def test_build_ran_on_the_cluster_with_a_postgres_catalog(served: Served) -> None:
     master = dict(served.query("set spark.master"))["spark.master"]
     assert master == served.env["SPARK_MASTER"]
-    # the worker killed during the build stays dead: the build ran on the one left
+    # the worker killed during the build stays dead: the build ran on the one left, and the
+    # application lost the killed worker's executor
     assert "['spark-worker-2']" in lakehouse("cluster", "status", env=served.env).stdout
+    lost = lost_executors(int(served.env["LAKEHOUSE_THRIFT_UI_PORT"]))
+    assert len(lost) == 1 and lost[0].get("removeReason"), lost
     tables = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", str(served.pg_port), "-U", "lakehouse", "-At", "-c",
-         'select "TBL_NAME" from "TBLS" order by 1', "metastore"],
+        ["psql", "-h", "127.0.0.1", "-p", str(served.metastore.port), "-U", "lakehouse", "-At",
+         "-c", 'select "TBL_NAME" from "TBLS" order by 1', "metastore"],
         capture_output=True, text=True, check=True, env={**os.environ, "PGPASSWORD": METASTORE_PASSWORD},
     ).stdout.split()  # fmt: skip
     # The marts' views, and the version tables they publish.
     assert set(BUILT_MARTS) <= set(tables)
+
+
+def test_the_running_server_has_each_tuning_knobs_default(served: Served) -> None:
+    """The launcher gave the server the knobs' defaults (spark_tuning.py), as it reports them."""
+    for knob in spark_tuning.KNOBS:
+        assert served.query(f"set {knob.spark_property}") == [(knob.spark_property, knob.default)]
 
 
 def test_the_metastore_password_is_in_no_command_line(served: Served) -> None:
@@ -139,6 +149,17 @@ def test_tables_survive_a_server_restart(served: Served) -> None:
     lakehouse("server", "stop", env=served.env)
     lakehouse("server", "start", env=served.env)
     assert served.mart_counts() == before
+
+
+def test_a_restarted_metastore_database_serves_queries_and_builds(served: Served) -> None:
+    """PostgreSQL restarted under the running server (its connections to the catalog cut): the
+    next query, and a build that writes tables and switches views, succeed."""
+    before = served.mart_counts()
+    served.metastore.restart()
+    assert served.mart_counts() == before
+    served.lakehouse.dbt("run", "--select", "dim_date", "--full-refresh")
+    (days,) = served.query("select count(*) from analytics_marts.dim_date")[0]
+    assert days > 2000
 
 
 def test_server_down_fails_fast_with_what_to_do(tmp_path: Path, raw_data: Path) -> None:
