@@ -1,24 +1,15 @@
 """Faults during a build. A model that fails at run time, a Python model that raises, a mart whose
 columns break its contract and an incremental model that gains a column all fail naming what is
 wrong, and readers keep the last good rows (a table, and an incremental fact, rebuilt in full or
-incrementally). A Thrift server killed mid-build leaves no table half-written, and `dbt retry`
-finishes the build after a restart. (A worker lost during a build: test_thrift_server.py.)"""
+incrementally). (A Thrift server or a worker lost during a build: test_thrift_server.py; the
+Thrift container restarted: test_compose.py.)"""
 
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MARTS, Lakehouse, fingerprint, project_with_changes
-from pyhive import hive
-from services import (
-    dbt_in_background,
-    kill_daemon,
-    server_env,
-    thrift_lakehouse,
-    thrift_server,
-    wait_for_output,
-)
+from conftest import Lakehouse, fingerprint, project_with_changes
 
 # The marts these tests break, of every kind: tables (SQL, Python), incremental (SQL, Python).
 BROKEN_MARTS = [
@@ -140,61 +131,3 @@ def test_refused_changes_name_what_is_wrong_and_keep_the_last_good_rows(
     ):
         assert expected in output, f"{expected!r} not in dbt's output:\n{output[-5000:]}"
     assert output.count("injected failure") >= 2, output[-3000:]
-
-
-def visible_mart_counts(port: int) -> dict[str, int]:
-    """Row count of every mart a client of the server can see."""
-    connection = hive.connect(host="127.0.0.1", port=port, username="pytest")
-    try:
-        cursor = connection.cursor()
-        cursor.execute("show tables in analytics_marts")
-        tables = [row[1] for row in cursor.fetchall()]
-        counts = {}
-        for table in set(tables) & set(MARTS):
-            cursor.execute(f"select count(*) from analytics_marts.{table}")
-            counts[table] = cursor.fetchall()[0][0]
-        return counts
-    finally:
-        connection.close()
-
-
-# A dimension, an incremental fact, a SQL table mart and a Python mart (over Spark Connect).
-KILLED_BUILD_MARTS = [
-    "dim_customer",
-    "fct_orders",
-    "revenue_by_nation_month",
-    "customer_rfm_segments",
-]
-
-
-def test_server_killed_mid_build_loses_nothing_and_dbt_retry_finishes(
-    tmp_path: Path, raw_data: Path, built_lakehouse: Lakehouse
-) -> None:
-    env = server_env(tmp_path, SPARK_MASTER="local[2]")
-    port = int(env["LAKEHOUSE_THRIFT_PORT"])
-    complete = fingerprint(built_lakehouse, KILLED_BUILD_MARTS)
-    lh = thrift_lakehouse(tmp_path, raw_data, env)
-    lh.extra_env["DBT_CONNECT_RETRIES"] = "0"  # once the server is gone, fail each node at once
-    with thrift_server(env):
-        # Marts of each kind with what they read, seeds and unit tests; the rest, which adds
-        # time but no new kind of write, runs in the embedded build and on the compose cluster.
-        selection = [f"+{mart}" for mart in KILLED_BUILD_MARTS]
-        build_args = ["build", "--select", *selection, "--exclude", "test_type:data"]
-        with dbt_in_background(lh, *build_args) as build:
-            # once a first mart is complete, while others are being written
-            wait_for_output(lh, r"OK created \w+ \w+ model analytics_marts\.")
-            kill_daemon(env, "thrift-server")
-            assert build.wait(timeout=300) != 0
-        output = (tmp_path / "dbt-background.log").read_text()
-        assert f"127.0.0.1:{port}" in output and "lakehouse server start" in output, output[-4000:]
-
-    with thrift_server(env):
-        visible = visible_mart_counts(port)
-        assert visible, "no mart was complete before the server was killed"
-        assert set(KILLED_BUILD_MARTS) - set(visible), (
-            "all made before the kill: retry proves nothing"
-        )
-        assert visible == {table: complete[table][0] for table in visible}
-
-        lh.dbt("retry")
-        assert fingerprint(lh, KILLED_BUILD_MARTS) == complete

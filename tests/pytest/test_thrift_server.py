@@ -1,6 +1,7 @@
 """The same project on a Spark Thrift server: PostgreSQL metastore, standalone master with two
 workers, all started and stopped here on 127.0.0.1; a worker lost mid-build; read by real clients;
-the running server's settings; survives a restart of the server and of its metastore database."""
+the running server's settings; survives a restart of the server and of its metastore database;
+killed mid-build, it leaves no table half-written and `dbt retry` finishes after a restart."""
 
 import os
 import subprocess
@@ -45,8 +46,12 @@ class Served:
         return thrift_query(self.thrift_port, sql)
 
     def mart_counts(self) -> dict[str, int]:
+        """Row count of each of BUILT_MARTS a client can see."""
+        shown = {row[1] for row in self.query("show tables in analytics_marts")}
         return {
-            t: self.query(f"select count(*) from analytics_marts.{t}")[0][0] for t in BUILT_MARTS
+            t: self.query(f"select count(*) from analytics_marts.{t}")[0][0]
+            for t in BUILT_MARTS
+            if t in shown
         }
 
 
@@ -145,7 +150,7 @@ def test_marts_identical_to_the_embedded_build(served: Served, built_lakehouse: 
 
 def test_tables_survive_a_server_restart(served: Served) -> None:
     before = served.mart_counts()
-    assert all(before.values())
+    assert set(before) == set(BUILT_MARTS) and all(before.values()), before
     lakehouse("server", "stop", env=served.env)
     lakehouse("server", "start", env=served.env)
     assert served.mart_counts() == before
@@ -160,6 +165,38 @@ def test_a_restarted_metastore_database_serves_queries_and_builds(served: Served
     served.lakehouse.dbt("run", "--select", "dim_date", "--full-refresh")
     (days,) = served.query("select count(*) from analytics_marts.dim_date")[0]
     assert days > 2000
+
+
+def test_server_killed_mid_build_loses_nothing_and_dbt_retry_finishes(
+    served: Served, built_lakehouse: Lakehouse
+) -> None:
+    """The marts dropped (a retry that made nothing would show), the server killed once a first
+    mart is made: dbt fails naming the server; restarted, every mart a client sees is complete,
+    one is left to make, and `dbt retry` makes it: the marts equal the embedded build's."""
+    complete = fingerprint(built_lakehouse, BUILT_MARTS)
+    for mart in BUILT_MARTS:
+        served.query(f"drop view analytics_marts.{mart}")
+    lh = served.lakehouse
+    lh.extra_env["DBT_CONNECT_RETRIES"] = "0"  # once the server is gone, fail each node at once
+    # The marts with what they read (kept), no data tests: they add time, no new kind of write.
+    selection = [f"+{mart}" for mart in BUILT_MARTS]
+    with dbt_in_background(lh, "build", "--select", *selection, "--exclude", "test_type:data") as b:
+        # Made, not kept (a kept mart's line says "unchanged").
+        made = "|".join(BUILT_MARTS)
+        wait_for_output(lh, rf"OK created \w+ \w+ model analytics_marts\.({made}) \.+ \[[^u]")
+        kill_daemon(served.env, "thrift-server")
+        assert b.wait(timeout=300) != 0
+    output = (lh.root / "dbt-background.log").read_text()
+    assert f"127.0.0.1:{served.thrift_port}" in output, output[-4000:]
+    assert "lakehouse server start" in output, output[-4000:]
+
+    lakehouse("server", "start", env=served.env)
+    visible = served.mart_counts()
+    assert visible, "no mart was complete before the server was killed"
+    assert set(BUILT_MARTS) - set(visible), "all made before the kill: the retry proves nothing"
+    assert visible == {mart: complete[mart][0] for mart in visible}
+    lh.dbt("retry")
+    assert fingerprint(lh, BUILT_MARTS) == complete
 
 
 def test_server_down_fails_fast_with_what_to_do(tmp_path: Path, raw_data: Path) -> None:
