@@ -1,12 +1,13 @@
 """Builds cost what changed. After a build, each change upstream (a seed row, one model's SQL, a new
 raw file) makes the next `dbt build` write exactly what depends on it, in dbt's own graph
-(`dbt ls --select <change>+`), and run exactly the data tests of what depends on it; every other
+(`<change>+` in its manifest), and run exactly the data tests of what depends on it; every other
 model keeps its published version. (A build with nothing new and --full-refresh, over the whole
 project: test_build_against_duckdb.py; new days through the incremental facts:
 test_daily_feed.py.)"""
 
 import json
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,26 +37,31 @@ class Build:
 class Everyday:
     def __init__(self, lakehouse: Lakehouse, project: Path) -> None:
         self.lh, self.project = lakehouse, project
-        self.selected = self.listed(SELECTION, *CAUTIOUS)
+        self.versioned: list[str] = []
+        self.last = self.build()
+        # What SELECTION selects, in dbt's own graph: what the first build ran.
+        results = json.loads((self.lh.target_dir / "run_results.json").read_text())["results"]
+        self.selected = self.kinds(result["unique_id"] for result in results)
         self.versioned = sorted(
             name for name, kind in self.selected.items() if kind in {"table", "incremental"}
         )
-        self.last: Build | None = None
+        self.last.served.read(self.views())
 
-    def listed(self, selectors: list[str], *options: str) -> dict[str, str]:
-        """dbt ls: name (unique_id for tests) -> materialization (or `test`), as dbt selects."""
-        result = self.lh.dbt(
-            "ls", "--quiet", "--project-dir", str(self.project), "--select", *selectors,
-            "--resource-type", "model", "seed", "test",
-            "--output", "json", "--output-keys", "unique_id", "name", "resource_type", "config",
-            *options,
-        )  # fmt: skip
-        nodes = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    def views(self) -> list[str]:
+        return [f"analytics_marts.{name}" for name in self.versioned]
+
+    def manifest(self) -> dict:
+        return json.loads((self.lh.target_dir / "manifest.json").read_text())
+
+    def kinds(self, unique_ids: Iterable[str]) -> dict[str, str]:
+        """name (unique_id for tests) -> materialization (or `test`), for models, seeds, tests."""
+        nodes = self.manifest()["nodes"]
         return {
             node["unique_id"] if node["resource_type"] == "test" else node["name"]: (
                 node["config"]["materialized"]
             )
-            for node in nodes
+            for node in (nodes[uid] for uid in unique_ids if uid in nodes)
+            if node["resource_type"] in {"model", "seed", "test"}
         }
 
     def build(self) -> Build:
@@ -66,7 +72,7 @@ class Everyday:
             for result in results["results"]
             if result["adapter_response"].get("code") != "UNCHANGED"
         ]
-        served = self.lh.served().read([f"analytics_marts.{name}" for name in self.versioned])
+        served = self.lh.served().read(self.views())
         self.last = Build(
             written={
                 result["unique_id"].split(".")[-1]
@@ -85,11 +91,25 @@ class Everyday:
     def expect(self, change: str, changed_view: str | None = None) -> tuple[set[str], set[str]]:
         """What a build after `change` must write and which tests it must run: the seeds, tables
         and incremental models depending on it (and the changed view itself), and the data tests
-        of everything depending on it, among the selected nodes."""
+        of everything depending on it (`<change>+` in the manifest's graph), among the selected
+        nodes."""
+        manifest = self.manifest()
+        if change.startswith("source:"):
+            start = f"source.tpch_lakehouse.{change.removeprefix('source:')}"
+        else:
+            (start,) = [
+                uid
+                for uid, node in manifest["nodes"].items()
+                if node["name"] == change and node["resource_type"] in {"model", "seed"}
+            ]
+        reached, pending = {start}, [start]
+        while pending:
+            for child in manifest["child_map"][pending.pop()]:
+                if child not in reached:
+                    reached.add(child)
+                    pending.append(child)
         downstream = {
-            name: kind
-            for name, kind in self.listed([f"{change}+"]).items()
-            if name in self.selected
+            name: kind for name, kind in self.kinds(reached).items() if name in self.selected
         }
         written = {name for name, kind in downstream.items() if kind in WRITTEN_WHEN_REBUILT}
         tests = {name for name, kind in downstream.items() if kind == "test"}
@@ -119,9 +139,7 @@ def everyday(tmp_path_factory: pytest.TempPathFactory, raw_data: Path) -> Everyd
     data_dir = root / "tpch"
     shutil.copytree(raw_data, data_dir)
     project = project_with_changes(root / "project", {})
-    everyday = Everyday(Lakehouse(root=root, data_dir=data_dir), project)
-    everyday.build()
-    return everyday
+    return Everyday(Lakehouse(root=root, data_dir=data_dir), project)
 
 
 def test_a_changed_seed_row_rebuilds_what_reads_the_seed(everyday: Everyday) -> None:
