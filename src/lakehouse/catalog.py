@@ -141,7 +141,8 @@ class Reader:
         if process.stdin:
             process.stdin.close()
         try:
-            process.wait(timeout=120)
+            # A Connect session whose server is gone may not stop: it only read, so kill it.
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

@@ -283,10 +283,14 @@ def lost_executors(ui_port: int, timeout: float = 120) -> list[dict]:
     lost: list[dict] = []
 
     def listed() -> bool:
-        with urllib.request.urlopen(base, timeout=10) as response:
-            (application,) = json.load(response)
-        with urllib.request.urlopen(f"{base}/{application['id']}/allexecutors", timeout=10) as got:
-            executors = json.load(got)
+        try:
+            with urllib.request.urlopen(base, timeout=30) as response:
+                (application,) = json.load(response)
+            url = f"{base}/{application['id']}/allexecutors"
+            with urllib.request.urlopen(url, timeout=30) as response:
+                executors = json.load(response)
+        except OSError:  # a busy server answers late: ask again
+            return False
         lost[:] = [e for e in executors if e["id"] != "driver" and not e["isActive"]]
         return bool(lost)
 

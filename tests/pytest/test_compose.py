@@ -219,7 +219,9 @@ def test_dbt_service_fails_on_a_thrift_restart_and_retry_completes(
     selection = ["--select", *(f"+{mart}" for mart in SERVICE_MARTS), "--exclude", "test_type:data"]
     build = stack.dbt_service("build", *selection, log=log)
     try:
-        wait_for(log, FIRST_MART, build, timeout=900)
+        wait_for(
+            log, rf"START \w+ \w+ model analytics_marts\.({'|'.join(SERVICE_MARTS)}) ", build, 900
+        )
         subprocess.run(["docker", "restart", stack.container("spark-thrift")], check=True,
                        capture_output=True)  # fmt: skip
         assert build.wait(timeout=900) != 0, log.read_text()[-4000:]

@@ -31,8 +31,10 @@ def repo_copy(tmp_path: Path) -> Path:
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
+    """A developer's shell: without what `make test` passes to the makes it runs."""
+    outer_make = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")
     return {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name not in outer_make},
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"),
         "GIT_AUTHOR_NAME": "lint test",
         "GIT_AUTHOR_EMAIL": "lint@example.com",
