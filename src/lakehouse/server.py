@@ -140,6 +140,10 @@ class ServerSettings:
                 f"jdbc:derby:;databaseName={self.warehouse_dir / 'metastore_db'};create=true"
             )
             java_options.append(f"-Dderby.system.home={self.warehouse_dir}")
+        jit = spark_tuning.jit_options()
+        if jit:  # the driver's and, on a cluster, the executors' compilers
+            java_options.append(jit)
+            conf["spark.executor.extraJavaOptions"] = jit
         conf["spark.driver.extraJavaOptions"] = " ".join(java_options)
         conf["spark.driver.extraClassPath"] = os.pathsep.join(class_path)
         return conf

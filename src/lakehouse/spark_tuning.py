@@ -1,6 +1,6 @@
 """Spark settings a deployment tunes without touching a model: one environment variable each. The
-embedded target reads them in profiles/profiles.yml, the Thrift server launcher through `conf()`;
-a test keeps the defaults of both the same.
+embedded target reads them in profiles/profiles.yml, the Thrift server launcher through `conf()`
+and `jit_options()`; a test keeps the defaults of both the same.
 
 Defaults suit a laptop (2 to 8 cores, SF 0.01 to 10). On a cluster, raise SPARK_SHUFFLE_PARTITIONS
 to two or three times the executor cores.
@@ -50,3 +50,17 @@ KNOBS = (
 def conf(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     """The Spark properties of the knobs, from the environment or their defaults."""
     return {knob.spark_property: environ.get(knob.env, knob.default) for knob in KNOBS}
+
+
+# Below SF 1 a build is hundreds of short queries, and the JVM's optimising compiler (C2) costs more
+# than it saves: the quick compiler alone, with room for its code (docs/benchmark.md).
+QUICK_JIT = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m"
+
+
+def jit_options(environ: Mapping[str, str] = os.environ) -> str:
+    """Java compiler options of a Spark JVM: SPARK_JIT_OPTIONS when set (empty: the JVM's
+    default), else QUICK_JIT below SF 1 (TPCH_SCALE, default 0.01) and the default from SF 1 up.
+    The embedded profile renders the same rule."""
+    if "SPARK_JIT_OPTIONS" in environ:
+        return environ["SPARK_JIT_OPTIONS"]
+    return QUICK_JIT if float(environ.get("TPCH_SCALE", "0.01")) < 1 else ""

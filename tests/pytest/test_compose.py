@@ -198,9 +198,12 @@ def test_ports_uis_and_settings_of_the_running_cluster(stack: Stack) -> None:
     ui = f"http://127.0.0.1:{stack.port('LAKEHOUSE_THRIFT_UI_PORT')}/"
     with urllib.request.urlopen(ui, timeout=10) as response:
         assert "lakehouse-thrift-server" in response.read().decode()
-    # The tuning knobs' defaults, as the running server reports them.
+    # The tuning knobs' defaults and, at SF 0.01, the executors' quick compiler, as the running
+    # server reports them.
     for knob in spark_tuning.KNOBS:
         assert stack.query(f"set {knob.spark_property}") == [(knob.spark_property, knob.default)]
+    executors = "spark.executor.extraJavaOptions"
+    assert stack.query(f"set {executors}") == [(executors, spark_tuning.QUICK_JIT)]
 
 
 # Rebuilt through the dbt service: SQL and Python marts (Spark Connect).

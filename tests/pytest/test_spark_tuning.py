@@ -37,3 +37,30 @@ def test_compose_passes_the_knob_with_its_default(knob: spark_tuning.Knob) -> No
     compose = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
     value = compose["services"]["spark-thrift"]["environment"][knob.env]
     assert re.fullmatch(rf"\$\{{{knob.env}:-{re.escape(knob.default)}\}}", value)
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [{}, {"TPCH_SCALE": "0.1"}, {"TPCH_SCALE": "1"}, {"SPARK_JIT_OPTIONS": ""},
+     {"TPCH_SCALE": "10", "SPARK_JIT_OPTIONS": "-XX:+UseSerialGC"}],
+    ids=["default", "sf-0.1", "sf-1", "override-empty", "override"],
+)  # fmt: skip
+def test_profile_and_server_pick_the_same_compilers(
+    environ: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below SF 1 C1 alone, from SF 1 the JVM's default, SPARK_JIT_OPTIONS over both: the embedded
+    profile's rendering and the launcher's rule agree."""
+    for name in ("TPCH_SCALE", "SPARK_JIT_OPTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    expected = spark_tuning.jit_options(environ)
+    assert expected == (spark_tuning.QUICK_JIT if environ in ({}, {"TPCH_SCALE": "0.1"}) else
+                        environ.get("SPARK_JIT_OPTIONS", ""))  # fmt: skip
+    profile = embedded_spark_conf(environ)["spark.driver.extraJavaOptions"]
+    launcher = server.ServerSettings.from_env().spark_conf()["spark.driver.extraJavaOptions"]
+    for options in (profile, launcher):
+        if expected:
+            assert options.strip().endswith(expected), options
+        else:
+            assert "-XX:TieredStopAtLevel" not in options, options

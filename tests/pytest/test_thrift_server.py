@@ -99,9 +99,14 @@ def test_build_ran_on_the_cluster_with_a_postgres_catalog(served: Served) -> Non
 
 
 def test_the_running_server_has_each_tuning_knobs_default(served: Served) -> None:
-    """The launcher gave the server the knobs' defaults (spark_tuning.py), as it reports them."""
+    """The launcher gave the server the knobs' defaults (spark_tuning.py), and at SF 0.01 the
+    quick compiler to its driver and executors, as it reports them."""
     for knob in spark_tuning.KNOBS:
         assert served.query(f"set {knob.spark_property}") == [(knob.spark_property, knob.default)]
+    jvm = dict(served.query("set spark.driver.extraJavaOptions"))["spark.driver.extraJavaOptions"]
+    assert jvm.endswith(spark_tuning.QUICK_JIT), jvm
+    executors = "spark.executor.extraJavaOptions"
+    assert served.query(f"set {executors}") == [(executors, spark_tuning.QUICK_JIT)]
 
 
 def test_the_metastore_password_is_in_no_command_line(served: Served) -> None:
