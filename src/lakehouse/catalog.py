@@ -12,7 +12,6 @@ reader reads each table the first time something asks for it, so a check of one 
 
 import json
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Self
 
-from lakehouse import jvm_archive, profile
-from lakehouse.published_files import VERSION_COLUMN
+from dbt.adapters.lakehouse_spark import generations
+from lakehouse import profile
+from lakehouse.spark_session import connect_session, embedded_session
 
-# Version ids in a view's text: version tables (<model>__v<id>) and partition versions.
-_VERSION_IDS = re.compile(rf"__v(\d+)\b|{VERSION_COLUMN} = '(\d+)'")
 _SAVED = "saved"
 
 
@@ -41,7 +39,7 @@ class TableSource(Protocol):
 @dataclass(frozen=True)
 class Snapshot:
     """Tables as the catalog served them: rows, column types, and for a view its text and the
-    versions of its model. Each table is read once, into folder, by `source` when first asked for
+    generations of its model. Each table is read once, into folder, by `source` when first asked for
     (or by `read`, several in one request); without a source, only what folder holds is known."""
 
     folder: Path
@@ -91,15 +89,14 @@ class Snapshot:
         """The view's definition, as `show create table` prints it ('' for a table)."""
         return self._relation(view)["view_text"]
 
-    def versions(self, view: str) -> list[int]:
-        """Every version of the model behind the view the catalog holds: its version tables and
-        the versions of their partitions (materializations in macros/materializations/)."""
-        return self._relation(view)["versions"]
+    def generations(self, view: str) -> list[int]:
+        """Every generation of the model behind the view the catalog holds: its generation tables
+        and the generations of their partitions (dbt.adapters.lakehouse_spark.generations)."""
+        return self._relation(view)["generations"]
 
-    def served_version(self, view: str) -> int:
-        """The newest version the view selects."""
-        ids = _VERSION_IDS.findall(self.view_text(view))
-        return max((int(table or partition) for table, partition in ids), default=-1)
+    def served_generation(self, view: str) -> int:
+        """The newest generation the view selects."""
+        return max(generations.generation_ids(self.view_text(view)), default=-1)
 
 
 class Reader:
@@ -163,6 +160,13 @@ def snapshot(
         return Snapshot(folder, reader).read(tables)
 
 
+def view_texts(views: Iterable[str], environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """Each view's definition (`show create table`), read through the catalog of the dbt target
+    `environ` selects, in this process: what a reader of the files needs (published_files)."""
+    with _session(environ) as spark:
+        return {view: spark.sql(f"show create table {view}").collect()[0][0] for view in views}
+
+
 @contextmanager
 def _session(environ: Mapping[str, str]) -> Iterator:
     """The Spark session of the dbt target environ selects."""
@@ -175,26 +179,6 @@ def _session(environ: Mapping[str, str]) -> Iterator:
     else:
         with connect_session(profile.connect_url(environ)) as spark:
             yield spark
-
-
-@contextmanager
-def connect_session(url: str) -> Iterator:
-    """A Spark Connect client session, stopped on exit. Creating one marks the whole process as a
-    Connect client (SPARK_CONNECT_MODE_ENABLED), and child processes inherit the mark: an embedded
-    dbt or Spark started afterwards would look for a server. The mark is put back as it was."""
-    from pyspark.sql import SparkSession
-
-    mark = "SPARK_CONNECT_MODE_ENABLED"
-    before = os.environ.get(mark)
-    spark = SparkSession.builder.remote(url).create()
-    try:
-        yield spark
-    finally:
-        spark.stop()
-        if before is None:
-            os.environ.pop(mark, None)
-        else:
-            os.environ[mark] = before
 
 
 def _save(spark, tables: list[str], folder: Path) -> None:
@@ -210,44 +194,25 @@ def _save(spark, tables: list[str], folder: Path) -> None:
             relation = {
                 "columns": {field.name: field.dataType.simpleString() for field in rows.schema},
                 "view_text": definition if is_view else "",
-                "versions": _versions(spark, table, definition) if is_view else [],
+                "generations": _generations(spark, table, definition) if is_view else [],
             }
         (folder / f"{table}.json").write_text(json.dumps(relation, indent=1))
 
 
-def _versions(spark, view: str, definition: str) -> list[int]:
+def _generations(spark, view: str, definition: str) -> list[int]:
     schema, name = view.split(".")
-    # Only an incremental model's view selects partition versions (and names them).
-    partitioned = f"{VERSION_COLUMN} = '" in definition
+    served = generations.served(name, definition)
     found = set()
-    for row in spark.sql(f"show tables in {schema} like '{name}__v*'").collect():
-        version = re.fullmatch(rf"{re.escape(name)}__v(\d+)", row.tableName)
-        if version is None:
+    pattern = generations.table_pattern(name)
+    for row in spark.sql(f"show tables in {schema} like '{pattern}'").collect():
+        generation = generations.generation_of_table(name, row.tableName)
+        if generation is None:
             continue
-        version_table = f"{schema}.{row.tableName}"
-        found.add(int(version.group(1)))
-        if partitioned:
-            for (partition,) in spark.sql(f"show partitions {version_table}").collect():
-                found.add(int(re.search(rf"{VERSION_COLUMN}=(\d+)", partition).group(1)))
+        found.add(int(generation))
+        if served is not None and served.partitioned:
+            for (partition,) in spark.sql(f"show partitions {schema}.{row.tableName}").collect():
+                found.add(int(partition.rsplit(f"{generations.COLUMN}=", 1)[1]))
     return sorted(found)
-
-
-def embedded_session(
-    app_name: str, environ: Mapping[str, str] = os.environ, java_options: str | None = None
-):
-    """A Spark session with the embedded target's settings, over its warehouse and catalog; its
-    JVM with these Java options besides, by default those mapping the class archive as dbt's
-    does (jvm_archive)."""
-    from pyspark.sql import SparkSession
-
-    conf = profile.embedded_spark_conf(environ)
-    jvm_archive.add_java_options(
-        conf, jvm_archive.java_options() if java_options is None else java_options
-    )
-    builder = SparkSession.builder.appName(app_name).enableHiveSupport()
-    for key, value in conf.items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
 
 
 def main() -> int:

@@ -16,14 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from dbt.adapters.lakehouse_spark.jvm_options import ARCHIVE, QUIET, java_options
 from lakehouse.spark_home import spark_env
 
-ARCHIVE = Path(sys.prefix) / "spark-classes.jsa"
-# HotSpot reports every class it cannot archive, and an archive it cannot use: not the user's concern.
-_QUIET = "-Xlog:cds=off -Xlog:cds+dynamic=off"
-# Checks the archive's checksum before mapping it, and leaves a damaged one aside. (A truncated one
-# crashes the JVM whatever the options: `create` only ever puts a complete, checked one in place.)
-_VERIFIED = "-XX:+VerifySharedSpaces"
 # Statements of the kinds a dbt build runs: schemas, partitioned Parquet tables written and
 # overwritten, views, joins, windows, catalog reads.
 _WORKLOAD = [
@@ -47,17 +42,6 @@ _WORKLOAD = [
 
 class JvmArchiveError(RuntimeError):
     """The archive could not be made; the message holds the workload's error."""
-
-
-def java_options(archive: Path = ARCHIVE) -> str:
-    """Java options that map the archive into a JVM, if there is one."""
-    return f"-XX:SharedArchiveFile={archive} {_VERIFIED} {_QUIET}" if archive.exists() else ""
-
-
-def add_java_options(conf: dict[str, str], options: str) -> None:
-    """Append Java options to the driver's, in Spark properties."""
-    key = "spark.driver.extraJavaOptions"
-    conf[key] = f"{conf.get(key, '')} {options}".strip()
 
 
 def create(archive: Path = ARCHIVE) -> Path:
@@ -96,11 +80,11 @@ def _java() -> str:
 def _run_workload(warehouse: Path, partial: Path) -> None:
     from pyspark import SparkContext
 
-    from lakehouse import catalog
+    from lakehouse.spark_session import embedded_session
 
     environ = {**os.environ, "LAKEHOUSE_WAREHOUSE_DIR": str(warehouse)}
-    dump = f"-XX:ArchiveClassesAtExit={partial} {_QUIET}"
-    spark = catalog.embedded_session("lakehouse-jvm-archive", environ, java_options=dump)
+    dump = f"-XX:ArchiveClassesAtExit={partial} {QUIET}"
+    spark = embedded_session("lakehouse-jvm-archive", environ, java_options=dump)
     for statement in _WORKLOAD:
         spark.sql(statement).collect()
     spark.table("warmup.served").toPandas()

@@ -18,12 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-from lakehouse import catalog, paths, tpch_data
+from lakehouse import paths, tpch_data
+from lakehouse.spark_session import embedded_session
 
 
 def session(warehouse: Path):
     """A SparkSession with the embedded profile's settings and its own warehouse and catalog."""
-    return catalog.embedded_session(
+    return embedded_session(
         "raw-spark-baseline", {**os.environ, "LAKEHOUSE_WAREHOUSE_DIR": str(warehouse)}
     )
 

@@ -153,8 +153,10 @@ class Lakehouse:
         return self.served().duckdb_relation(f"{schema}.{table}")
 
     def published_files(self, schema: str, table: str) -> str:
-        """A DuckDB table expression over the Parquet files `lakehouse.published_files` picks."""
-        return published_files.duckdb_relation(self.schema_dir(schema), table)
+        """A DuckDB table expression over the Parquet files `lakehouse.published_files` finds
+        from the view's text."""
+        view_text = self.served().view_text(f"{schema}.{table}")
+        return published_files.duckdb_relation(self.schema_dir(schema), table, view_text)
 
     def mart(self, table: str) -> str:
         return self.table("analytics_marts", table)
@@ -356,15 +358,15 @@ def project_with_changes(destination: Path, changes: dict[str, Callable[[str], s
     return destination
 
 
-def assert_views_serve_new_versions(
+def assert_views_serve_new_generations(
     before: catalog.Snapshot, after: catalog.Snapshot, views: list[str]
 ) -> None:
-    """Each view serves the newest version of its model the catalog holds, one written between
-    the two reads."""
+    """Each view serves the newest generation of its model the catalog holds, one written
+    between the two reads."""
     for view in views:
-        newest, served = max(after.versions(view)), after.served_version(view)
-        assert served == newest, f"{view} serves version {served}; the newest is {newest}"
-        assert newest not in before.versions(view), f"{view}: no version written in between"
+        newest, served = max(after.generations(view)), after.served_generation(view)
+        assert served == newest, f"{view} serves generation {served}; the newest is {newest}"
+        assert newest not in before.generations(view), f"{view}: no generation written in between"
 
 
 def assert_published_files_hold_what_the_catalog_serves(lh: Lakehouse, marts: list[str]) -> None:

@@ -1,7 +1,7 @@
 """A clean `dbt build` at SF 0.01, read through the catalog as users read it and checked against
 DuckDB computing the same answers straight from the raw Parquet files; then built again with nothing
 new (everything kept as it was) and with --full-refresh (the same rows, every view serving the
-version it just wrote)."""
+generation it just wrote)."""
 
 import csv
 import json
@@ -15,7 +15,7 @@ from conftest import (
     SERVED,
     Lakehouse,
     assert_published_files_hold_what_the_catalog_serves,
-    assert_views_serve_new_versions,
+    assert_views_serve_new_generations,
     fingerprint,
 )
 
@@ -359,8 +359,8 @@ def test_a_build_with_nothing_new_keeps_everything_and_a_full_refresh_rebuilds_i
     lh = built_lakehouse
     with lh.exclusive():  # no other worker's command in between (the shared build's lock)
         before, fingerprints = lh.served().read(SERVED), fingerprint(lh, MARTS)
-        versioned = [t for t in before.tables() if not t.startswith("analytics_reference.")]
-        assert {f"analytics_marts.{mart}" for mart in MARTS} <= set(versioned)
+        in_generations = [t for t in before.tables() if not t.startswith("analytics_reference.")]
+        assert {f"analytics_marts.{mart}" for mart in MARTS} <= set(in_generations)
 
         lh.dbt("build")
         results = json.loads((lh.target_dir / "run_results.json").read_text())["results"]
@@ -371,12 +371,12 @@ def test_a_build_with_nothing_new_keeps_everything_and_a_full_refresh_rebuilds_i
             and result["adapter_response"].get("code") != "UNCHANGED"
         ]
         assert worked == [], "nothing new: every model, seed and data test kept as it was"
-        after = lh.served().read(versioned)
-        for view in versioned:
-            assert after.versions(view) == before.versions(view), f"{view}: a version written"
+        after = lh.served().read(in_generations)
+        for view in in_generations:
+            assert after.generations(view) == before.generations(view), f"{view}: written"
 
-        # Every model and seed again (as new versions); the data tests and TPC-H queries ran already.
+        # Every model and seed again (as new generations); the data tests and TPC-H queries ran already.
         lh.dbt("build", "--full-refresh", "--exclude", "test_type:data", "tag:tpch")
         assert fingerprint(lh, MARTS) == fingerprints
         marts = [f"analytics_marts.{mart}" for mart in MARTS]
-        assert_views_serve_new_versions(before, lh.served(), marts)
+        assert_views_serve_new_generations(before, lh.served(), marts)

@@ -1,6 +1,6 @@
 """The daily feed: facts built day by day, with late orders, equal the facts of one full build over
 the same files, and each incremental run rewrites only the months it must and publishes them (the
-views serve the new partition versions; `published_files` finds the same rows), and the facts'
+views serve the new partition generations; `published_files` finds the same rows), and the facts'
 data tests read the months it rebuilt. On the way, the benchmark's raw-Spark baseline replays the
 first build and must produce the same facts, so that the benchmark compares the same work."""
 
@@ -14,11 +14,12 @@ import duckdb
 from conftest import (
     Lakehouse,
     assert_published_files_hold_what_the_catalog_serves,
-    assert_views_serve_new_versions,
+    assert_views_serve_new_generations,
     feed,
     fingerprint,
 )
 
+from dbt.adapters.lakehouse_spark import generations
 from lakehouse import published_files
 
 FACTS = ["fct_order_items", "fct_orders", "supplier_monthly_deliveries"]  # the last is Python
@@ -51,19 +52,26 @@ def hold_back(lakehouse: Lakehouse, day: str) -> Path:
 def month_files(lakehouse: Lakehouse, table: str) -> dict[str, set[tuple[str, int]]]:
     """Per order_month partition: the path and modification time of each data file published."""
     months: dict[str, set[tuple[str, int]]] = {}
-    for file in published_files.published_files(lakehouse.schema_dir("analytics_marts"), table):
+    view_text = lakehouse.served().view_text(f"analytics_marts.{table}")
+    for file in published_files.published_files(schema_dir(lakehouse), table, view_text):
         (month,) = (part for part in file.parts if part.startswith("order_month="))
         months.setdefault(month, set()).add((str(file), file.stat().st_mtime_ns))
     return months
 
 
-def month_versions_on_disk(lakehouse: Lakehouse, table: str) -> dict[str, int]:
-    """Per order_month: how many versions of it the fact's version table still holds."""
-    (table_dir,) = lakehouse.schema_dir("analytics_marts").glob(f"{table}__v*")
+def month_generations_on_disk(lakehouse: Lakehouse, table: str) -> dict[str, int]:
+    """Per order_month: how many generations of it the fact's generation table still holds."""
+    view_text = lakehouse.served().view_text(f"analytics_marts.{table}")
+    served = generations.served(table, view_text)
+    table_dir = schema_dir(lakehouse) / generations.table_name(table, served.table_generation)
     return {
-        month.name: len(list(month.glob("lakehouse_version=*")))
+        month.name: len(list(month.glob(f"{generations.COLUMN}=*")))
         for month in table_dir.glob("order_month=*")
     }
+
+
+def schema_dir(lakehouse: Lakehouse) -> Path:
+    return lakehouse.schema_dir("analytics_marts")
 
 
 def assert_raw_spark_replay_builds_the_same_facts(lakehouse: Lakehouse, root: Path) -> None:
@@ -82,7 +90,7 @@ def assert_raw_spark_replay_builds_the_same_facts(lakehouse: Lakehouse, root: Pa
 def assert_tests_read_the_rebuilt_months(lakehouse: Lakehouse, months: set[str]) -> None:
     """Each data test of an incremental model that the last run ran read the months it rebuilt
     (named in the query it ran, target/run), or every row where it also reads a model the run
-    rebuilt or one that is not versioned (a view)."""
+    rebuilt or one not built in generations (a view)."""
     target = lakehouse.target_dir
     nodes = json.loads((target / "manifest.json").read_text())["nodes"]
     incremental = {f"model.tpch_lakehouse.{model}" for model in INCREMENTAL}
@@ -131,7 +139,7 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
     served_before = lh.served().read(views)
     # With their data tests (those of these models alone: not every dimension is built here).
     lh.dbt("build", "--select", *INCREMENTAL, "--indirect-selection", "cautious")
-    assert_views_serve_new_versions(served_before, lh.served(), views)
+    assert_views_serve_new_generations(served_before, lh.served(), views)
     assert_published_files_hold_what_the_catalog_serves(lh, FACTS)
 
     for table in FACTS:
@@ -141,9 +149,9 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         assert changed == {"order_month=1998-07-01", "order_month=1998-08-01"}, table
         # Written through REBALANCE: one file per month, far below SPARK_TARGET_FILE_SIZE.
         assert {len(files) for files in after.values()} == {1}, table
-        # On disk, July and August keep the version this run replaced (August 1's) for readers
+        # On disk, July and August keep the generation this run replaced (August 1's) for readers
         # still reading it; the first build's July, replaced on August 1, is gone.
-        assert month_versions_on_disk(lh, table) == {
+        assert month_generations_on_disk(lh, table) == {
             month: 2 if month in changed else 1 for month in after
         }, table
     assert_tests_read_the_rebuilt_months(lh, changed)

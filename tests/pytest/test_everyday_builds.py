@@ -1,19 +1,21 @@
 """Builds cost what changed. After a build, each change upstream (a seed row, one model's SQL, a new
 raw file) makes the next `dbt build` write exactly what depends on it, in dbt's own graph
 (`<change>+` in its manifest), and run exactly the data tests of what depends on it; every other
-model keeps its published version. (A build with nothing new and --full-refresh, over the whole
+model keeps the generation it serves; a warehouse of the earlier layout is upgraded by the next
+build. (A build with nothing new and --full-refresh, over the whole
 project: test_build_against_duckdb.py; new days through the incremental facts:
 test_daily_feed.py.)"""
 
 import json
 import shutil
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Lakehouse, project_with_changes
+from conftest import BIN, Lakehouse, project_with_changes
 
 from lakehouse import catalog
 
@@ -37,18 +39,18 @@ class Build:
 class Everyday:
     def __init__(self, lakehouse: Lakehouse, project: Path) -> None:
         self.lh, self.project = lakehouse, project
-        self.versioned: list[str] = []
+        self.in_generations: list[str] = []
         self.last = self.build()
         # What SELECTION selects, in dbt's own graph: what the first build ran.
         results = json.loads((self.lh.target_dir / "run_results.json").read_text())["results"]
         self.selected = self.kinds(result["unique_id"] for result in results)
-        self.versioned = sorted(
+        self.in_generations = sorted(
             name for name, kind in self.selected.items() if kind in {"table", "incremental"}
         )
         self.last.served.read(self.views())
 
     def views(self) -> list[str]:
-        return [f"analytics_marts.{name}" for name in self.versioned]
+        return [f"analytics_marts.{name}" for name in self.in_generations]
 
     def manifest(self) -> dict:
         return json.loads((self.lh.target_dir / "manifest.json").read_text())
@@ -119,13 +121,13 @@ class Everyday:
 def assert_wrote_exactly(
     everyday: "Everyday", before: Build, after: Build, written: set[str], tests: set[str]
 ) -> None:
-    """The build wrote and tested what the change reaches, and the catalog serves a new version of
+    """The build wrote and tested what the change reaches, and the catalog serves a new generation of
     exactly the models it wrote."""
     assert after.written == written
     assert after.tests_run == tests
-    for model in everyday.versioned:
+    for model in everyday.in_generations:
         view = f"analytics_marts.{model}"
-        old, new = before.served.served_version(view), after.served.served_version(view)
+        old, new = before.served.served_generation(view), after.served.served_generation(view)
         if model in written:
             assert new > old, f"{model} was not published again"
         else:
@@ -181,3 +183,48 @@ def test_a_new_raw_file_rebuilds_what_reads_its_table(everyday: Everyday) -> Non
     (served,) = duckdb.sql(f"select count(*) from {dim_supplier}").fetchone()
     (count,) = duckdb.sql(f"select count(*) from {landed}").fetchone()
     assert served == count
+
+
+def spark_sql(lh: Lakehouse, *statements: str) -> list[list]:
+    """Run statements on the lakehouse's embedded catalog, in a Spark session of their own; the
+    rows of the last one."""
+    script = (
+        "import json, sys\n"
+        "from lakehouse.spark_session import embedded_session\n"
+        "spark = embedded_session('everyday-builds')\n"
+        "rows = [spark.sql(statement).collect() for statement in sys.argv[1:]][-1]\n"
+        "print(json.dumps([list(row) for row in rows]))\n"
+    )
+    with lh.exclusive():
+        lh.starting_dbt()  # the catalog admits one process, and what it serves changes
+        result = subprocess.run(
+            [str(BIN / "python"), "-c", script, *statements],
+            env=lh.env(), capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_a_warehouse_of_the_earlier_layout_is_upgraded_by_the_next_build(
+    everyday: Everyday,
+) -> None:
+    """A view left serving a table of the earlier layout (`<model>__v<id>`) is not taken for a
+    generation: the next build writes the model again, switches the view, drops the old table."""
+    before = everyday.last
+    legacy = "analytics_marts.dim_supplier__v20250101000000000000"
+    spark_sql(
+        everyday.lh,
+        f"create table {legacy} using parquet as select * from analytics_marts.dim_supplier",
+        f"alter view analytics_marts.dim_supplier as select * from {legacy}",
+    )
+    written, tests = everyday.expect("dim_supplier")
+    after = everyday.build()
+    assert after.written == written == {"dim_supplier"}
+    assert after.tests_run == tests
+    tables = spark_sql(everyday.lh, "show tables in analytics_marts like 'dim_supplier*'")
+    served = after.served.served_generation("analytics_marts.dim_supplier")
+    assert sorted(name for _, name, _ in tables) == [
+        "dim_supplier",
+        f"dim_supplier__g{served}",
+    ]
+    assert served > before.served.served_generation("analytics_marts.dim_supplier")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import SCALE, Lakehouse
 
+from dbt.adapters.lakehouse_spark import jvm_options
 from dbt.adapters.lakehouse_spark.connections import LakehouseSparkCredentials
-from lakehouse import jvm_archive
 from lakehouse.dbt_env import dbt_environment
 
 # A class every Spark session loads, and where HotSpot says it loaded it from.
@@ -22,11 +22,11 @@ def loaded_from(tmp_path: Path, archive: Path) -> str:
     """Where the embedded target's JVM, started with the archive, loaded SPARK_CLASS from (its
     class-loading log line)."""
     log = tmp_path / "class-load.log"
-    options = f"{jvm_archive.java_options(archive)} -Xlog:class+load=info:file={log}"
+    options = f"{jvm_options.java_options(archive)} -Xlog:class+load=info:file={log}"
     code = (
         "import os\n"
-        "from lakehouse import catalog\n"
-        f"catalog.embedded_session('archive-check', os.environ, {options!r}).stop()\n"
+        "from lakehouse.spark_session import embedded_session\n"
+        f"embedded_session('archive-check', os.environ, {options!r}).stop()\n"
     )
     env = dbt_environment(SCALE, tmp_path, tmp_path / "warehouse", tmp_path)
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=600)
@@ -37,9 +37,9 @@ def loaded_from(tmp_path: Path, archive: Path) -> str:
 
 @pytest.fixture(scope="module")
 def archive() -> Path:
-    if not jvm_archive.ARCHIVE.exists():
-        pytest.fail(f"no class archive at {jvm_archive.ARCHIVE}: `make venv` makes it")
-    return jvm_archive.ARCHIVE
+    if not jvm_options.ARCHIVE.exists():
+        pytest.fail(f"no class archive at {jvm_options.ARCHIVE}: `make venv` makes it")
+    return jvm_options.ARCHIVE
 
 
 def test_the_embedded_jvm_maps_spark_from_the_archive(tmp_path: Path, archive: Path) -> None:
@@ -60,7 +60,7 @@ def test_dbts_embedded_spark_starts_with_the_archive(archive: Path) -> None:
         method="session", host="embedded", schema="analytics", server_side_parameters=parameters
     )
     assert credentials.server_side_parameters["spark.driver.extraJavaOptions"] == (
-        f"-Dderby.system.home=warehouse {jvm_archive.java_options()}"
+        f"-Dderby.system.home=warehouse {jvm_options.java_options()}"
     )
     server = LakehouseSparkCredentials(
         method="thrift", host="127.0.0.1", port=10000, schema="analytics"

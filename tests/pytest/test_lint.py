@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import BIN, copy_repository
+from conftest import BIN, PROJECT_DIR, copy_repository
 
 BADLY_FORMATTED = """SELECT ORDER_KEY,customer_key ,  total_price
 FROM {{ ref('stg_tpch__orders') }}
@@ -109,3 +109,33 @@ def test_lint_changed_lints_what_the_branch_changed(repo_copy: Path, tmp_path: P
     assert result.returncode == 0, result.stdout
     (linted,) = json.loads(result.stdout.splitlines()[-1])
     assert linted["filepath"].endswith("revenue_by_nation_month.sql") and not linted["violations"]
+
+
+def test_import_rules_fail_on_a_cycle_and_on_the_adapter_importing_the_tooling(
+    tmp_path: Path,
+) -> None:
+    """The import check of `make lint` passes on the project, and names both faults planted in a
+    small tree: two tooling modules importing each other (one inside a function), and an adapter
+    module importing the tooling."""
+    check = [str(BIN / "python"), str(PROJECT_DIR / "lint" / "import_rules.py")]
+    clean = _run([*check, "src"], PROJECT_DIR, dict(os.environ))
+    assert clean.returncode == 0, clean.stderr
+
+    tree = {
+        "lakehouse/__init__.py": "",
+        "lakehouse/catalog.py": "from lakehouse import sessions\n",
+        "lakehouse/sessions.py": "def start():\n    from lakehouse.catalog import read\n",
+        "lakehouse/cli.py": "from lakehouse import catalog\n",
+        "dbt/adapters/lakehouse_spark/__init__.py": "from dbt.adapters.lakehouse_spark import impl\n",
+        "dbt/adapters/lakehouse_spark/impl.py": "import lakehouse.sessions\n",
+    }
+    for name, text in tree.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    planted = _run([*check, str(tmp_path)], PROJECT_DIR, dict(os.environ))
+    assert planted.returncode == 1
+    problems = planted.stderr.splitlines()
+    assert len(problems) == 2, planted.stderr
+    assert "import cycle: lakehouse.catalog " in problems[0]
+    assert "lakehouse.sessions (imports lakehouse.catalog)" in problems[0]
+    assert "dbt.adapters.lakehouse_spark.impl imports lakehouse.sessions" in problems[1]

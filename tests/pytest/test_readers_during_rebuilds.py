@@ -1,7 +1,7 @@
 """Readers during rebuilds: clients of the Thrift server (and one of its Spark Connect endpoint) read
 every layer in a loop (a raw table, a staging view, a dimension, the facts, a business mart and
 the incremental Python model) while dbt, through the same server, adds a new day, rebuilds
-everything in full, and adds another day (dropping the versions replaced before). Every result
+everything in full, and adds another day (dropping the generations replaced before). Every result
 must be a complete table's, old or new; no query may fail; after the run each reader sees the new
 one."""
 
@@ -17,7 +17,7 @@ from conftest import Lakehouse, feed
 from pyhive import hive
 from services import server_env, thrift_lakehouse, thrift_server
 
-from lakehouse import catalog, profile
+from lakehouse import profile, spark_session
 
 # What each reader asks, and whether over Thrift (SQL clients, BI tools) or Spark Connect.
 READS = {
@@ -59,7 +59,7 @@ class ConnectClient:
     def __init__(self, lakehouse: Lakehouse) -> None:
         self.session = ExitStack()
         url = profile.connect_url(lakehouse.env())
-        self.spark = self.session.enter_context(catalog.connect_session(url))
+        self.spark = self.session.enter_context(spark_session.connect_session(url))
 
     def value(self, sql: str) -> int:
         return self.spark.sql(sql).collect()[0][0]

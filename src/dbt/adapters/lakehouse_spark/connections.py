@@ -19,7 +19,7 @@ from dbt.adapters.spark.connections import (
 from dbt_common.exceptions import DbtConfigError, DbtRuntimeError
 from thrift.transport.TTransport import TTransportException
 
-from lakehouse import jvm_archive
+from dbt.adapters.lakehouse_spark import jvm_options
 
 ADAPTER_TYPE = "lakehouse_spark"
 logger = AdapterLogger("LakehouseSpark")
@@ -45,7 +45,7 @@ class LakehouseSparkCredentials(SparkCredentials):
             self.password = None
         # The embedded Spark's JVM starts from the class archive of `make venv`, if there is one.
         if self.method == SparkConnectionMethod.SESSION:
-            jvm_archive.add_java_options(self.server_side_parameters, jvm_archive.java_options())
+            jvm_options.add_java_options(self.server_side_parameters, jvm_options.java_options())
 
     @property
     def type(self) -> str:

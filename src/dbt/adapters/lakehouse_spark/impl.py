@@ -9,6 +9,7 @@ from dbt.adapters.base.impl import AdapterTrackingRelationInfo
 from dbt.adapters.spark.connections import SparkConnectionMethod
 from dbt.adapters.spark.impl import SparkAdapter
 
+from dbt.adapters.lakehouse_spark import generations
 from dbt.adapters.lakehouse_spark.__version__ import version
 from dbt.adapters.lakehouse_spark.connections import ADAPTER_TYPE, LakehouseSparkConnectionManager
 from dbt.adapters.lakehouse_spark.python_submissions import (
@@ -23,7 +24,6 @@ from dbt.adapters.lakehouse_spark.served_state import (
     ServedState,
     definition,
     digest,
-    parse_published_version,
     seed_checksum,
     test_digest,
 )
@@ -72,16 +72,51 @@ class LakehouseSparkAdapter(SparkAdapter):
         _, table = self.execute(sql, fetch=True)
         return [tuple(row) for row in table.rows]
 
+    # --- generations (generations.py), for the materializations -----------------------------
+
     @available
-    def published_version(self, relation) -> dict | None:
-        """What the model's view publishes (served_state.parse_published_version), with the
-        inputs its version was built from ('inputs', None if unknown); None before its first
-        versioned build."""
+    def served_generation(self, relation) -> dict | None:
+        """What the model's view serves: {'table_generation', 'generation', 'partitioned',
+        'inputs'} (generations.Served, and the inputs that generation was built from, None if
+        unknown); None before the model's first build in generations."""
         described = self.served_state.describe(str(relation))
         if described is None or not described.is_view:
             return None
-        published = parse_published_version(relation.identifier, described.text)
-        return published and {**published, "inputs": described.properties.get(INPUTS)}
+        served = generations.served(relation.identifier, described.text)
+        if served is None:
+            return None
+        return {
+            "table_generation": served.table_generation,
+            "generation": served.generation,
+            "partitioned": served.partitioned,
+            "inputs": described.properties.get(INPUTS),
+        }
+
+    @available
+    def generation_table(self, relation, generation: str):
+        """The relation of one generation table of the model."""
+        identifier = generations.table_name(relation.identifier, generation)
+        return relation.incorporate(path={"identifier": identifier}, type="table")
+
+    @available
+    def generation_column(self) -> str:
+        return generations.COLUMN
+
+    @available
+    def unserved_generation_tables(self, relation, served: dict | None) -> list:
+        """The model's generation tables but the one its view serves (earlier layouts' too): the
+        one the last build replaced, and whatever a failed run left."""
+        keep = served and served["table_generation"]
+        pattern = generations.table_pattern(relation.identifier)
+        return [
+            relation.incorporate(path={"identifier": name}, type="table")
+            for _, name, *_ in self._rows(f"show tables in {relation.schema} like '{pattern}'")
+            if generations.is_unserved_table(relation.identifier, name, keep)
+        ]
+
+    @available
+    def sql_string(self, value: object) -> str:
+        return generations.sql_string(value)
 
     @available
     def view_is_unchanged(self, relation, model: dict, code: str) -> bool:
@@ -100,7 +135,7 @@ class LakehouseSparkAdapter(SparkAdapter):
 
     @available
     def record_inputs(self, relation, inputs: str | None) -> str:
-        """Stores the inputs of the version the model's view now publishes (after the switch: a
+        """Stores the inputs of the generation the model's view now serves (after the switch: a
         run stopped in between leaves the older inputs, and the next run builds again)."""
         return self._keep_property(relation, INPUTS, inputs or "unknown")
 

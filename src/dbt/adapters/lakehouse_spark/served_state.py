@@ -1,14 +1,14 @@
 """What each relation serves now, as a short token, so that a build does only what changed:
 
-- a model is skipped when its code and the tokens of everything it reads are those its published
-  version was built from (its *inputs*, stored on its view when it is published);
+- a model is skipped when its code and the tokens of everything it reads are those the generation
+  its view serves was built from (its *inputs*, stored on its view when it is switched);
 - a data test is skipped when it passed on exactly what its models serve now (recorded on each of
   them at the end of the run that ran it).
 
 The token of a relation:
 - raw table (source): the fingerprint of its files, stored on it when the sources are registered;
 - seed: the checksum of its CSV and declared types, stored on its table when it is loaded;
-- versioned model (table, incremental): the version its view publishes;
+- model built in generations (table, incremental): the generation its view serves (generations.py);
 - view model: its text and the tokens of what it reads (a view serves what its inputs serve now).
 
 A relation whose token cannot be known (not built yet, built before tokens existed) has none, and
@@ -24,12 +24,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dbt.adapters.lakehouse_spark import generations
+
 # Table properties this project keeps on relations.
-INPUTS = "lakehouse.inputs"  # model view: the inputs its published version was built from
+INPUTS = "lakehouse.inputs"  # model view: the inputs its served generation was built from
 FILES = "lakehouse.files"  # raw table: its files
 CHECKSUM = "lakehouse.checksum"  # seed table: its CSV and column types
 TESTED = "lakehouse.tested"  # any: "<token> <test digest> ...", the tests that passed on it
-VERSION_COLUMN = "lakehouse_version"
 # Test settings that decide a test's outcome beside its SQL.
 TEST_SETTINGS = ("severity", "warn_if", "error_if", "fail_calc", "limit")
 
@@ -57,22 +58,6 @@ def parse_description(rows: Iterable[tuple]) -> Described:
         text=details.get("View Text") or "",
         properties=properties,
     )
-
-
-def parse_published_version(identifier: str, view_text: str) -> dict | None:
-    """What a model's view publishes: {'table_version': the version of its version table
-    (<model>__v<version>), 'version': the newest version it selects, 'partitioned': whether it
-    selects versioned partitions (incremental models)}, or None."""
-    tables = set(re.findall(rf"\b{re.escape(identifier)}__v([0-9]+)\b", view_text))
-    if len(tables) != 1:
-        return None
-    (table,) = tables
-    versions = re.findall(rf"{VERSION_COLUMN} = '([0-9]+)'", view_text)
-    return {
-        "table_version": table,
-        "version": str(max(int(v) for v in versions or [table])),
-        "partitioned": bool(versions),
-    }
 
 
 def definition(model: dict, code: str) -> str:
@@ -155,8 +140,8 @@ class ServedState:
         if kind == "model" and described.is_view:
             if node["config"]["materialized"] == "view":
                 return self._combine(described.text, node["depends_on"]["nodes"], graph)
-            published = parse_published_version(node["alias"], described.text)
-            return published and published["version"]
+            served = generations.served(node["alias"], described.text)
+            return served and served.generation
         return None
 
     def _combine(self, own: str, parents: list[str], graph: dict) -> str | None:

@@ -1,7 +1,7 @@
 {#- on-run-end: records on each relation the data tests that passed on what it serves now, so that
     the next run skips them while it serves the same (the test materialization); says what the run
     kept as it was. -#}
-{% macro record_test_outcomes(results) %}
+{% macro lakehouse_record_test_outcomes(results) %}
     {%- if execute -%}
         {% do adapter.record_test_outcomes(results, graph) %}
         {%- set kept = {'model': 0, 'seed': 0, 'test': 0} -%}

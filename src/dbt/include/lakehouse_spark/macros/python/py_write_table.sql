@@ -19,7 +19,7 @@ if not isinstance(df, pyspark.sql.DataFrame):
     else:
         raise TypeError(f"{type(df)} is not a supported type for dbt Python materialization")
 
-{%- set columns = partition_columns() %}
+{%- set columns = lakehouse_partition_columns() %}
 {%- if columns %}
 # One shuffle by the partition columns: files of about the advisory size per partition.
 df = df.hint("rebalance", *{{ columns | tojson }})

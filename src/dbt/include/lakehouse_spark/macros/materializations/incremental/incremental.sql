@@ -1,0 +1,90 @@
+{#- Incremental models in partition generations (insert_overwrite only). The generation table is
+    partitioned by the model's partition_by columns and lakehouse_generation; a run writes the
+    partitions its rows fall in as a new generation beside the served ones (existing files are never
+    rewritten), then switches the model's view to the latest generation of every partition
+    (lakehouse_partition_filter). A first build or --full-refresh starts a new generation table, as
+    tables do. on_schema_change may be 'fail' (lakehouse_assert_same_columns) or 'ignore'. Like
+    tables, a run whose inputs are those of the served generation keeps it (its SQL compared as
+    written, since the compiled SQL differs between a full build and an incremental run). -#}
+{% materialization incremental, adapter='lakehouse_spark', supported_languages=['sql', 'python'] %}
+    {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
+    {%- if config.get('incremental_strategy') != 'insert_overwrite'
+        or on_schema_change not in ['ignore', 'fail'] -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": incremental models here are partition generations: set "
+            ~ "incremental_strategy='insert_overwrite', and on_schema_change 'fail' or 'ignore' "
+            ~ "(change the columns with --full-refresh).") }}
+    {%- endif -%}
+    {%- set language = model['language'] -%}
+    {%- set target_relation = this.incorporate(type='view') -%}
+    {%- set existing = load_cached_relation(this) -%}
+    {%- set served = lakehouse_served_generation(this) -%}
+    {%- set inputs = adapter.model_inputs(model, graph, compiled_code) -%}
+    {%- if lakehouse_inputs_are_unchanged(served, inputs) -%}
+        {{ return(lakehouse_keep_served_generation(target_relation, served)) }}
+    {%- endif -%}
+    {%- set full_build = served is none or not served.partitioned or should_full_refresh() -%}
+    {%- set generation = lakehouse_new_generation_id(served) -%}
+    {%- set generation_table = adapter.generation_table(this, generation) if full_build else served.table -%}
+    {% do lakehouse_drop_unserved_generations(this, served) %}
+    {%- if not full_build -%}
+        {% do lakehouse_drop_partitions(generation_table,
+            lakehouse_list_partition_generations(generation_table, served.generation).other) %}
+    {%- endif -%}
+
+    {%- set staged = this.incorporate(path={'identifier': this.identifier ~ '__dbt_tmp'}) -%}
+    {%- set model_sql = compiled_code -%}
+    {%- if language == 'sql' -%}
+        {%- set staged = staged.include(database=false, schema=false) -%}
+        {%- if config.get('contract').enforced -%}
+            {% do get_assert_columns_equivalent(compiled_code) %}
+            {%- set model_sql = get_select_subquery(compiled_code) -%}
+        {%- endif -%}
+    {%- endif -%}
+
+    {{ run_hooks(pre_hooks) }}
+    {%- call statement('stage_rows', language=language) -%}
+        {{ create_table_as(True, staged, model_sql, language) }}
+    {%- endcall -%}
+    {#- The generation table's columns: described once, before an insert, after a create. -#}
+    {%- set table_columns = none if full_build else adapter.get_columns_in_relation(generation_table) -%}
+    {%- if on_schema_change == 'fail' and not full_build -%}
+        {% do lakehouse_assert_same_columns(staged, table_columns) %}
+    {%- endif -%}
+    {%- call statement('main') -%}
+        {{ lakehouse_write_partition_generation(generation_table, staged, generation,
+            none if full_build else table_columns | map(attribute='name') | list) }}
+    {%- endcall -%}
+    {%- if language == 'python' -%}
+        {% do adapter.drop_relation(staged.incorporate(type='table')) %}
+    {%- endif -%}
+    {%- if full_build -%}
+        {%- set table_columns = adapter.get_columns_in_relation(generation_table) -%}
+    {%- endif -%}
+    {%- set columns = table_columns | map(attribute='name')
+        | reject('equalto', adapter.generation_column()) | list -%}
+    {%- set partitions = lakehouse_list_partition_generations(generation_table, generation).current -%}
+    {% do lakehouse_publish_generation(target_relation,
+        'select ' ~ columns | join(', ') ~ '\nfrom ' ~ generation_table
+        ~ '\nwhere ' ~ lakehouse_partition_filter(partitions, generation)) %}
+    {% do adapter.record_inputs(target_relation, inputs) %}
+
+    {% do apply_grants(target_relation, config.get('grants'), should_revoke(existing, full_build)) %}
+    {% do persist_docs(target_relation, model) %}
+    {{ run_hooks(post_hooks) }}
+
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+
+{#- dbt's is_incremental(), for models served through a view: true when the model's view serves
+    partition generations and this is not a full refresh. -#}
+{% macro is_incremental() %}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- if model.config.materialized != 'incremental' or should_full_refresh() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set served = lakehouse_served_generation(this) -%}
+    {{ return(served is not none and served.partitioned) }}
+{% endmacro %}

@@ -1,0 +1,69 @@
+{#- Data tests of an incremental model that read only the partitions the run rebuilt, for tests
+    with meta `rebuilt_partitions_only` (set for every data test in dbt_project.yml). The narrowing
+    happens in two steps because a test's SQL is compiled once and checked each run: its compiled
+    SQL carries a mark (`true /* rebuilt partitions */`, the same every run, so that a test that
+    passed on what is served is still recognised), and the query run replaces the mark by the
+    partitions this run wrote. -#}
+
+{#- dbt's where config, plus the mark on a test of an incremental model with the meta set. -#}
+{% macro lakehouse_spark__get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- if config.get('where') -%}
+        {%- do conditions.append('(' ~ config.get('where') ~ ')') -%}
+    {%- endif -%}
+    {%- set tested = graph.nodes.get(model.attached_node) if execute else none -%}
+    {%- if (config.get('meta') or {}).get('rebuilt_partitions_only')
+        and tested and tested.config.materialized == 'incremental' -%}
+        {%- do conditions.append(lakehouse_rebuilt_partitions_mark()) -%}
+    {%- endif -%}
+    {{ return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery'
+        if conditions else relation) }}
+{%- endmacro %}
+
+{% macro lakehouse_rebuilt_partitions_mark() %}
+    {{ return('true /* rebuilt partitions */') }}
+{% endmacro %}
+
+{#- dbt's test query, with the mark replaced by lakehouse_rebuilt_partitions_predicate. -#}
+{% macro lakehouse_spark__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) -%}
+    {%- set mark = lakehouse_rebuilt_partitions_mark() -%}
+    {%- if mark in main_sql -%}
+        {%- set main_sql = main_sql | replace(mark,
+            lakehouse_rebuilt_partitions_predicate(model) ~ ' /* rebuilt partitions */') -%}
+    {%- endif -%}
+    {{ dbt.default__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) }}
+{%- endmacro %}
+
+{#- The partitions of the test's incremental model that this run wrote (generation at least
+    lakehouse_run_generation_id), as a predicate on its partition columns; `true` when the run
+    rebuilt all of it (without listing partitions when its generation table is new in this run) or
+    none of it, or when the test also reads a model that is not in generations or that this run
+    rebuilt. -#}
+{% macro lakehouse_rebuilt_partitions_predicate(test) %}
+    {%- set since = lakehouse_run_generation_id() | int -%}
+    {%- set found = {'tested': none} -%}
+    {%- for unique_id in test.depends_on.nodes -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- set served = none if node is none or node.resource_type != 'model'
+            else lakehouse_served_generation(api.Relation.create(
+                database=node.database, schema=node.schema, identifier=node.alias)) -%}
+        {%- if unique_id == test.attached_node -%}
+            {%- do found.update({'tested': served}) -%}
+        {%- elif served is none or served.generation | int >= since -%}
+            {{ return('true') }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set tested = found.tested -%}
+    {#- A generation table created by this run (a full build) holds only partitions it wrote. -#}
+    {%- if tested is none or not tested.partitioned or tested.generation | int < since
+        or tested.table_generation | int >= since -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set current = lakehouse_list_partition_generations(tested.table, tested.generation).current -%}
+    {%- set rebuilt = [] -%}
+    {%- for partition in current if partition.generation | int >= since -%}
+        {%- do rebuilt.append(partition) -%}
+    {%- endfor -%}
+    {{ return('true' if rebuilt | length == current | length
+        else '(' ~ lakehouse_partitions_condition(rebuilt) ~ ')') }}
+{% endmacro %}
