@@ -18,7 +18,7 @@ counts as (
             '{{ table }}' as raw_table,
             (select count(*) from {{ source('tpch', table) }}) as raw_rows,
             (select count(*) from {{ ref(staging_model) }}) as accepted_rows,
-            (select count(*) from {{ ref('tpch_' ~ table ~ '_rejected') }}) as rejected_rows
+            (select count(*) from {{ ref('stg_tpch__' ~ table ~ '_rejected') }}) as rejected_rows
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 )
