@@ -5,7 +5,8 @@ import os
 import sys
 from pathlib import Path
 
-from lakehouse import paths, tpch_data
+from lakehouse import paths
+from lakehouse.data import tpch_data
 
 
 def dbt_environment(

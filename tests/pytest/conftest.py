@@ -19,8 +19,11 @@ import readme
 from filelock import FileLock
 from shared import WORKER, lock, once, run_root
 
-from lakehouse import catalog, paths, published_files, tpch_answers, tpch_data
+from lakehouse import paths
+from lakehouse.checks import tpch_answers
+from lakehouse.data import published_files, tpch_data
 from lakehouse.dbt_env import dbt_environment
+from lakehouse.spark import catalog
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCALE = 0.01
@@ -153,7 +156,7 @@ class Lakehouse:
         return self.served().duckdb_relation(f"{schema}.{table}")
 
     def published_files(self, schema: str, table: str) -> str:
-        """A DuckDB table expression over the Parquet files `lakehouse.published_files` finds
+        """A DuckDB table expression over the Parquet files `lakehouse.data.published_files` finds
         from the view's text."""
         view_text = self.served().view_text(f"{schema}.{table}")
         return published_files.duckdb_relation(self.schema_dir(schema), table, view_text)
@@ -370,7 +373,7 @@ def assert_views_serve_new_generations(
 
 
 def assert_published_files_hold_what_the_catalog_serves(lh: Lakehouse, marts: list[str]) -> None:
-    """`lakehouse.published_files`, for readers of the files, picks the rows the views serve."""
+    """`lakehouse.data.published_files`, for readers of the files, picks the rows the views serve."""
     for mart in marts:
         served, files = lh.mart(mart), lh.published_files("analytics_marts", mart)
         columns = lh.served().column_types(f"analytics_marts.{mart}")

@@ -20,7 +20,7 @@ from pathlib import Path
 from conftest import BIN, PROJECT_DIR, Lakehouse
 from pyhive import hive
 
-from lakehouse.processes import wait_until
+from lakehouse.services.processes import wait_until
 
 
 def free_port() -> int:

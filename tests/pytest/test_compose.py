@@ -21,7 +21,8 @@ import readme
 from conftest import BIN, MARTS, PROJECT_DIR, Lakehouse, copy_repository, fingerprint
 from services import free_port, lost_executors, thrift_query
 
-from lakehouse import compose, spark_tuning
+from lakehouse.services import compose
+from lakehouse.spark import spark_tuning
 
 WORKERS = 2  # make up's default
 (BLOCK,) = [

@@ -20,7 +20,7 @@ from conftest import (
 )
 
 from dbt.adapters.lakehouse_spark import generations
-from lakehouse import published_files
+from lakehouse.data import published_files
 
 FACTS = ["fct_order_items", "fct_orders", "supplier_monthly_deliveries"]  # the last is Python
 # What a new day rebuilds: the facts and the line items joined with their orders, which they read.
@@ -76,7 +76,7 @@ def schema_dir(lakehouse: Lakehouse) -> Path:
 
 def assert_raw_spark_replay_builds_the_same_facts(lakehouse: Lakehouse, root: Path) -> None:
     replay = Lakehouse(root=root, data_dir=lakehouse.data_dir)
-    command = [sys.executable, "-m", "lakehouse.raw_spark", "build"]
+    command = [sys.executable, "-m", "lakehouse.bench.raw_spark", "build"]
     command += ["--dataset", str(lakehouse.dataset_dir), "--warehouse", str(replay.warehouse_dir)]
     command += ["--target", str(lakehouse.target_dir)]
     result = subprocess.run(

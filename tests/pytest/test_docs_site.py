@@ -14,8 +14,8 @@ from conftest import BIN, PROJECT_DIR, Lakehouse
 from playwright.sync_api import Page, sync_playwright
 from services import free_port
 
-from lakehouse import docs_coverage
-from lakehouse.processes import port_open, wait_until
+from lakehouse.checks import docs_coverage
+from lakehouse.services.processes import port_open, wait_until
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 MART = "revenue_by_nation_month"

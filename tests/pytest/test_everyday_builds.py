@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from conftest import BIN, Lakehouse, project_with_changes
 
-from lakehouse import catalog
+from lakehouse.spark import catalog
 
 # Two dimensions with what they read (seeds, staging and intermediate views): each change below
 # reaches one of them or both.
@@ -190,7 +190,7 @@ def spark_sql(lh: Lakehouse, *statements: str) -> list[list]:
     rows of the last one."""
     script = (
         "import json, sys\n"
-        "from lakehouse.spark_session import embedded_session\n"
+        "from lakehouse.spark.spark_session import embedded_session\n"
         "spark = embedded_session('everyday-builds')\n"
         "rows = [spark.sql(statement).collect() for statement in sys.argv[1:]][-1]\n"
         "print(json.dumps([list(row) for row in rows]))\n"

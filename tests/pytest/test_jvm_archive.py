@@ -1,4 +1,4 @@
-"""The embedded target's JVM. The class archive of `make venv` (lakehouse.jvm_archive): started with
+"""The embedded target's JVM. The class archive of `make venv` (lakehouse.spark.jvm_archive): started with
 the options dbt's gets, it maps Spark's classes from it; a damaged archive is checked and left aside,
 and the JVM starts as without it. Its compiler: C1 alone below SF 1, the JVM's default from SF 1 up."""
 
@@ -25,7 +25,7 @@ def loaded_from(tmp_path: Path, archive: Path) -> str:
     options = f"{jvm_options.java_options(archive)} -Xlog:class+load=info:file={log}"
     code = (
         "import os\n"
-        "from lakehouse.spark_session import embedded_session\n"
+        "from lakehouse.spark.spark_session import embedded_session\n"
         f"embedded_session('archive-check', os.environ, {options!r}).stop()\n"
     )
     env = dbt_environment(SCALE, tmp_path, tmp_path / "warehouse", tmp_path)

@@ -17,7 +17,8 @@ from conftest import Lakehouse, feed
 from pyhive import hive
 from services import server_env, thrift_lakehouse, thrift_server
 
-from lakehouse import profile, spark_session
+from lakehouse import profile
+from lakehouse.spark import spark_session
 
 # What each reader asks, and whether over Thrift (SQL clients, BI tools) or Spark Connect.
 READS = {

@@ -17,8 +17,9 @@ import readme
 from conftest import PROJECT_DIR, SCALE, copy_repository
 from readme import clean_shell, output_of
 
-from lakehouse import cli, tpch_data
-from lakehouse.processes import port_open
+from lakehouse import cli
+from lakehouse.data import tpch_data
+from lakehouse.services.processes import port_open
 
 BLOCKS = readme.all_blocks(PROJECT_DIR / "README.md")
 RUN = [block for block in BLOCKS if block.runs and not block.runner]

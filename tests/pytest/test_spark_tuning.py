@@ -8,8 +8,9 @@ import pytest
 import yaml
 from conftest import PROJECT_DIR
 
-from lakehouse import server, spark_tuning
 from lakehouse.profile import embedded_spark_conf
+from lakehouse.services import server
+from lakehouse.spark import spark_tuning
 
 KNOB_IDS = [knob.env for knob in spark_tuning.KNOBS]
 

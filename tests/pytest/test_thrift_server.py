@@ -28,8 +28,8 @@ from services import (
     wait_for_output,
 )
 
-from lakehouse import spark_tuning
-from lakehouse.spark_home import spark_env, spark_script
+from lakehouse.spark import spark_tuning
+from lakehouse.spark.spark_home import spark_env, spark_script
 
 METASTORE_PASSWORD = os.urandom(8).hex()
 # What the native cluster builds: a SQL and a Python mart (over Spark Connect) with everything they
@@ -235,7 +235,7 @@ spark._jvm.java.lang.Class.forName("org.apache.hadoop.hive.ql.exec.FunctionRegis
 
 def test_the_server_driver_can_load_hive_function_registry(served: Served) -> None:
     """HiveServer2 may initialise Hive's FunctionRegistry when it closes a session, which fails
-    without lakehouse.hive_compat's jar (dbt then reports a built model as an error): a driver with
+    without lakehouse.spark.hive_compat's jar (dbt then reports a built model as an error): a driver with
     the server's class path, as read over Thrift, loads it."""
     setting = "spark.driver.extraClassPath"
     class_path = dict(served.query(f"set {setting}"))[setting]

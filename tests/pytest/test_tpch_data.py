@@ -2,7 +2,7 @@
 
 import pytest
 
-from lakehouse import tpch_data
+from lakehouse.data import tpch_data
 
 
 @pytest.mark.parametrize(

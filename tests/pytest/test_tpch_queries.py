@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from conftest import Lakehouse
 
-from lakehouse import tpch_answers
+from lakehouse.checks import tpch_answers
 
 QUERY_TABLES = tpch_answers.model_tables("analytics_tpch")
 

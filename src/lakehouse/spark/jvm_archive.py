@@ -7,7 +7,7 @@ command on the embedded target starts such a JVM; the archive makes its start ch
 was made from. A JVM uses it when it is there; one that cannot (another Java build, other jars)
 checks that and starts as it would without it, silently.
 
-    python -m lakehouse.jvm_archive WAREHOUSE ARCHIVE   (the workload whose classes are archived)
+    python -m lakehouse.spark.jvm_archive WAREHOUSE ARCHIVE   (the workload whose classes are archived)
 """
 
 import os
@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from dbt.adapters.lakehouse_spark.jvm_options import ARCHIVE, QUIET, java_options
-from lakehouse.spark_home import spark_env
+from lakehouse.spark.spark_home import spark_env
 
 # Statements of the kinds a dbt build runs: schemas, partitioned Parquet tables written and
 # overwritten, views, joins, windows, catalog reads.
@@ -50,7 +50,7 @@ def create(archive: Path = ARCHIVE) -> Path:
     partial = archive.with_name(f"{archive.name}.{os.getpid()}.partial")
     with tempfile.TemporaryDirectory(prefix="jvm-archive-") as scratch:
         result = subprocess.run(
-            [sys.executable, "-m", "lakehouse.jvm_archive", scratch, str(partial)],
+            [sys.executable, "-m", "lakehouse.spark.jvm_archive", scratch, str(partial)],
             env=spark_env(),
             capture_output=True,
             text=True,
@@ -80,7 +80,7 @@ def _java() -> str:
 def _run_workload(warehouse: Path, partial: Path) -> None:
     from pyspark import SparkContext
 
-    from lakehouse.spark_session import embedded_session
+    from lakehouse.spark.spark_session import embedded_session
 
     environ = {**os.environ, "LAKEHOUSE_WAREHOUSE_DIR": str(warehouse)}
     dump = f"-XX:ArchiveClassesAtExit={partial} {QUIET}"

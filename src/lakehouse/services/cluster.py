@@ -8,8 +8,8 @@ import urllib.request
 from dataclasses import dataclass
 
 from lakehouse import paths
-from lakehouse.processes import Daemon, port_open, wait_until
-from lakehouse.spark_home import spark_env, spark_script
+from lakehouse.services.processes import Daemon, port_open, wait_until
+from lakehouse.spark.spark_home import spark_env, spark_script
 
 MASTER_CLASS = "org.apache.spark.deploy.master.Master"
 WORKER_CLASS = "org.apache.spark.deploy.worker.Worker"

@@ -28,7 +28,8 @@ from datetime import datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
-from lakehouse import daily_feed, profile, tpch_data
+from lakehouse import profile
+from lakehouse.data import daily_feed, tpch_data
 from lakehouse.dbt_env import dbt_environment
 
 STEPS = ("generate", "embedded", "raw_spark", "noop", "new_day", "thrift", "tpch")
@@ -104,7 +105,7 @@ class Benchmark:
     def raw_spark_process(self, mode: str) -> str:
         warehouse = self.dir / f"raw_spark_{mode}"
         shutil.rmtree(warehouse, ignore_errors=True)
-        command = [sys.executable, "-m", "lakehouse.raw_spark", mode]
+        command = [sys.executable, "-m", "lakehouse.bench.raw_spark", mode]
         command += ["--dataset", str(self.dataset), "--warehouse", str(warehouse)]
         command += ["--target", str(self.dir / "embedded" / "target")]
         return self.run(command, self.env("embedded"), warehouse / "run.log")
@@ -202,7 +203,7 @@ def dbt_phases(run_results: Path) -> dict[str, float]:
 
 def duckdb_queries(dataset: Path) -> dict[str, dict[str, float]]:
     """Seconds per official TPC-H query in DuckDB over the raw files: cold and warm run."""
-    from lakehouse import tpch_answers
+    from lakehouse.checks import tpch_answers
 
     connection = tpch_answers.duckdb_over(dataset)
     return tpch_answers.time_official_queries(lambda query: connection.execute(query).fetchall())
@@ -249,7 +250,7 @@ def run(scale: float, bench_dir: Path, steps: list[str]) -> dict:
     report = bench.report()
     output = bench_dir / f"bench-sf{tpch_data.scale_label(scale)}.json"
     output.write_text(json.dumps(report, indent=2, default=str))
-    from lakehouse import bench_chart
+    from lakehouse.bench import bench_chart
 
     chart = bench_chart.draw(report, output.with_suffix(".png"))
     print(bench_chart.markdown_table(report))

@@ -18,12 +18,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lakehouse import tpch_data
+from lakehouse.data import tpch_data
 
 if TYPE_CHECKING:
     import duckdb
 
-    from lakehouse.catalog import Snapshot
+    from lakehouse.spark.catalog import Snapshot
 
 QUERIES = range(1, 23)
 ANSWER_SCALES = (0.01, 0.1, 1.0)

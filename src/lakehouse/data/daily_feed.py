@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from lakehouse import tpch_data
+from lakehouse.data import tpch_data
 
 FEED_TABLES = ("orders", "lineitem")
 PARTITION = "landing_date"

@@ -5,9 +5,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from lakehouse import hive_compat, paths, spark_tuning
-from lakehouse.processes import Daemon, port_open, wait_until
-from lakehouse.spark_home import spark_env, spark_script
+from lakehouse import paths
+from lakehouse.services.processes import Daemon, port_open, wait_until
+from lakehouse.spark import hive_compat, spark_tuning
+from lakehouse.spark.spark_home import spark_env, spark_script
 
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 POSTGRES_JDBC_JAR = "/usr/share/java/postgresql.jar"

@@ -7,7 +7,7 @@ close the reader before the next dbt command) or the Thrift server's Spark Conne
 dbt's Python models use. It reads the tables it is asked for, when asked: a `Snapshot` with a
 reader reads each table the first time something asks for it, so a check of one mart reads one.
 
-    python -m lakehouse.catalog    (requests on stdin, one JSON line each: {"folder", "tables"})
+    python -m lakehouse.spark.catalog    (requests on stdin, one JSON line each: {"folder", "tables"})
 """
 
 import json
@@ -22,7 +22,7 @@ from typing import Protocol, Self
 
 from dbt.adapters.lakehouse_spark import generations
 from lakehouse import profile
-from lakehouse.spark_session import connect_session, embedded_session
+from lakehouse.spark.spark_session import connect_session, embedded_session
 
 _SAVED = "saved"
 
@@ -113,7 +113,7 @@ class Reader:
             self.log.parent.mkdir(parents=True, exist_ok=True)
             with self.log.open("a") as log:
                 self._process = subprocess.Popen(
-                    [sys.executable, "-m", "lakehouse.catalog"],
+                    [sys.executable, "-m", "lakehouse.spark.catalog"],
                     env=self.environ, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=log, text=True,
                 )  # fmt: skip

@@ -7,7 +7,7 @@
 - `queries`: the 22 official TPC-H queries over the raw Parquet files, each run twice (cold, then
   warm) and collected.
 
-Run as `python -m lakehouse.raw_spark MODE ...` so that each baseline pays for starting its own
+Run as `python -m lakehouse.bench.raw_spark MODE ...` so that each baseline pays for starting its own
 JVM, as a dbt process does; prints its timings as JSON.
 """
 
@@ -18,8 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-from lakehouse import paths, tpch_data
-from lakehouse.spark_session import embedded_session
+from lakehouse import paths
+from lakehouse.data import tpch_data
+from lakehouse.spark.spark_session import embedded_session
 
 
 def session(warehouse: Path):
@@ -115,7 +116,7 @@ def build(run_results: Path, manifest_path: Path, dataset: Path, warehouse: Path
 
 def queries(dataset: Path, warehouse: Path) -> dict[str, dict[str, float]]:
     """Seconds per official TPC-H query over the raw files: cold (first) and warm (second) run."""
-    from lakehouse import tpch_answers
+    from lakehouse.checks import tpch_answers
 
     spark = session(warehouse)
     for table in tpch_data.TABLES:
@@ -128,7 +129,7 @@ def queries(dataset: Path, warehouse: Path) -> dict[str, dict[str, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lakehouse.raw_spark")
+    parser = argparse.ArgumentParser(prog="python -m lakehouse.bench.raw_spark")
     parser.add_argument("mode", choices=["build", "queries"])
     parser.add_argument("--dataset", type=Path, required=True, help="raw data: <root>/sf<scale>")
     parser.add_argument("--warehouse", type=Path, required=True, help="an empty folder")
