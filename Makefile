@@ -4,7 +4,10 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-SCALE ?= 0.01
+# The settings' defaults, defined once in .env (docker-compose and the `lakehouse` command read it
+# too), as DEFAULT_<NAME>; what the environment or the command line sets wins.
+$(foreach setting,$(shell grep -E '^[A-Z][A-Z0-9_]*=' .env),$(eval DEFAULT_$(setting)))
+SCALE ?= $(DEFAULT_TPCH_SCALE)
 DOCS_PORT ?= 8080
 # Pull-request builds: main's published manifest (and warehouse) for state:modified+ with --defer.
 STATE_DIR ?= state
@@ -18,12 +21,12 @@ TEST_WORKERS ?= 2
 WORKERS ?= 2
 COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
 # Daily feed: where it lives and the last day its first (backfill) batch holds.
-FEED_DIR ?= $(CURDIR)/data/tpch-daily
+FEED_DIR ?= $(abspath $(or $(LAKEHOUSE_FEED_DIR),$(DEFAULT_LAKEHOUSE_FEED_DIR)))
 UNTIL ?= 1998-07-31
 
 export TPCH_SCALE := $(SCALE)
-export TPCH_DATA_DIR ?= $(CURDIR)/data/tpch
-export LAKEHOUSE_WAREHOUSE_DIR ?= $(CURDIR)/warehouse
+export TPCH_DATA_DIR ?= $(abspath $(DEFAULT_TPCH_DATA_DIR))
+export LAKEHOUSE_WAREHOUSE_DIR ?= $(abspath $(DEFAULT_LAKEHOUSE_WAREHOUSE_DIR))
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export LAKEHOUSE_CONF_DIR := $(CURDIR)/conf
 export SPARK_LOCAL_IP ?= 127.0.0.1

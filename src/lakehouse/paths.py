@@ -1,24 +1,27 @@
-"""Where the project keeps generated data, read from the same environment variables dbt uses."""
+"""Where the project keeps generated data, read from the same settings dbt uses."""
 
 import os
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from lakehouse import settings
+from lakehouse.settings import PROJECT_DIR
+
+__all__ = ["PROJECT_DIR", "data_root", "run_dir", "schema_dir", "tables_dir", "warehouse_dir"]
 
 
 def data_root() -> Path:
     """Root of the raw TPC-H data; one `sf<scale>` folder per scale factor below it."""
-    return Path(os.environ.get("TPCH_DATA_DIR", PROJECT_DIR / "data" / "tpch")).resolve()
+    return settings.path("TPCH_DATA_DIR")
 
 
 def run_dir() -> Path:
-    """Pid files and logs of the servers the launcher starts."""
+    """Pid files and logs of the servers the launcher starts (internal: LAKEHOUSE_RUN_DIR)."""
     return Path(os.environ.get("LAKEHOUSE_RUN_DIR", PROJECT_DIR / ".lakehouse")).resolve()
 
 
 def warehouse_dir() -> Path:
     """Warehouse of the embedded target: its Hive catalog (Derby) and table files."""
-    return Path(os.environ.get("LAKEHOUSE_WAREHOUSE_DIR", PROJECT_DIR / "warehouse")).resolve()
+    return settings.path("LAKEHOUSE_WAREHOUSE_DIR")
 
 
 def tables_dir(warehouse: Path) -> Path:

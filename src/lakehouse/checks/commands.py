@@ -6,7 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from lakehouse import paths
+from lakehouse import paths, settings
 from lakehouse.checks import docs_coverage, tpch_answers
 from lakehouse.cli_args import Commands, add_data_dir, add_scale
 from lakehouse.data import tpch_data
@@ -63,7 +63,7 @@ def register(commands: Commands) -> None:
         "compare them with the official TPC-H answer sets (SF 0.01, 0.1, 1; from the PyPI package "
         "duckdb-extension-tpch) and with DuckDB running the official queries on the same raw files.",
     )
-    add_scale(tpch_check, "0.01", "scale factor the tables were built at")
+    add_scale(tpch_check, settings.get("TPCH_SCALE"), "scale factor the tables were built at")
     add_data_dir(tpch_check, "root folder of the raw data")
     tpch_check.add_argument(
         "--warehouse-dir",

@@ -7,7 +7,7 @@ import socket
 import urllib.request
 from dataclasses import dataclass
 
-from lakehouse import paths
+from lakehouse import paths, settings
 from lakehouse.services.processes import Daemon, port_open, wait_until
 from lakehouse.spark.spark_home import spark_env, spark_script
 
@@ -27,12 +27,12 @@ class ClusterSettings:
 
     @classmethod
     def from_env(cls) -> "ClusterSettings":
-        env = os.environ.get
+        env, setting = os.environ.get, settings.get
         return cls(
-            host=env("LAKEHOUSE_MASTER_HOST", "127.0.0.1"),
-            port=int(env("LAKEHOUSE_MASTER_PORT", "7077")),
-            worker_cores=int(env("LAKEHOUSE_WORKER_CORES", "1")),
-            worker_memory=env("LAKEHOUSE_WORKER_MEMORY", "2g"),
+            host=setting("LAKEHOUSE_MASTER_HOST"),
+            port=int(setting("LAKEHOUSE_MASTER_PORT")),
+            worker_cores=int(setting("LAKEHOUSE_WORKER_CORES")),
+            worker_memory=setting("LAKEHOUSE_WORKER_MEMORY"),
             master_ui_port=int(env("LAKEHOUSE_MASTER_UI_PORT", "0")),
             worker_ui_port=int(env("LAKEHOUSE_WORKER_UI_PORT", "0")),
         )

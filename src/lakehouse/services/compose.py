@@ -12,7 +12,6 @@ archive and PyPI, reached by their ordinary clients."""
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -255,6 +254,17 @@ def wait_healthy(
     )
 
 
+def _published(project: list[str], service: str, port: int, project_dir: Path) -> str:
+    """Where the host reaches a service's port, as docker-compose.yml publishes it (host:port)."""
+    result = subprocess.run(
+        [*project, "port", service, str(port)],
+        cwd=project_dir, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if result.returncode != 0 or not result.stdout.strip():
+        raise ComposeError(f"{service} publishes no port {port}: {result.stderr.strip()}")
+    return result.stdout.strip().splitlines()[0]
+
+
 def up(workers: int, timeout: float, project_dir: Path = paths.PROJECT_DIR) -> str:
     """Build the images, start the cluster with `workers` workers, wait until it is healthy."""
     build_images(project_dir)
@@ -262,13 +272,15 @@ def up(workers: int, timeout: float, project_dir: Path = paths.PROJECT_DIR) -> s
     started = time.monotonic()
     _run([*project, "up", "-d", "--scale", f"spark-worker={workers}"], cwd=project_dir)
     wait_healthy(project, workers, timeout, project_dir)
-    port = {  # as docker-compose.yml publishes them
-        name: os.environ.get(f"LAKEHOUSE_{name}_PORT", default)
-        for name, default in (("THRIFT", "10000"), ("CONNECT", "15002"),
-                              ("MASTER_UI", "8090"), ("THRIFT_UI", "4040"))
+    address = {
+        name: _published(project, service, port, project_dir)
+        for name, (service, port) in {
+            "thrift": ("spark-thrift", 10000), "connect": ("spark-thrift", 15002),
+            "master_ui": ("spark-master", 8080), "thrift_ui": ("spark-thrift", 4040),
+        }.items()
     }  # fmt: skip
     return (
         f"cluster healthy in {time.monotonic() - started:.0f} s with {workers} worker(s): "
-        f"jdbc:hive2://127.0.0.1:{port['THRIFT']}, sc://127.0.0.1:{port['CONNECT']}; master UI "
-        f"http://127.0.0.1:{port['MASTER_UI']}, Thrift server UI http://127.0.0.1:{port['THRIFT_UI']}"
+        f"jdbc:hive2://{address['thrift']}, sc://{address['connect']}; master UI "
+        f"http://{address['master_ui']}, Thrift server UI http://{address['thrift_ui']}"
     )

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from lakehouse import paths
+from lakehouse import paths, settings
 from lakehouse.services.processes import Daemon, port_open, wait_until
 from lakehouse.spark import hive_compat, spark_tuning
 from lakehouse.spark.spark_home import spark_env, spark_script
@@ -44,41 +44,36 @@ class ServerSettings:
     # Bearer token Spark Connect clients must present (sc://localhost:<port>/;token=...).
     connect_token: str | None = None
     # Account the launcher checks the server with (`select 1`); dbt's thrift target uses the same.
-    client_user: str = "lakehouse"
+    client_user: str = "dbt"
     client_password: str | None = None
     # Port of the application's web UI; None keeps it off (conf/thrift-server.conf).
     ui_port: int | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> "ServerSettings":
-        env = os.environ.get
-        settings = {
-            "host": env("LAKEHOUSE_THRIFT_HOST", "127.0.0.1"),
+        env, setting = os.environ.get, settings.get
+        found = {
+            "host": setting("LAKEHOUSE_THRIFT_HOST"),
             # Address executors reach the driver at; differs from the bind address in containers.
-            "driver_host": env("LAKEHOUSE_DRIVER_HOST", env("LAKEHOUSE_THRIFT_HOST", "127.0.0.1")),
-            "thrift_port": int(env("LAKEHOUSE_THRIFT_PORT", "10000")),
-            "connect_port": int(env("LAKEHOUSE_CONNECT_PORT", "15002")),
-            "master": env("SPARK_MASTER", "local[2]"),
-            "warehouse_dir": Path(
-                env(
-                    "LAKEHOUSE_SERVER_WAREHOUSE_DIR",
-                    str(paths.PROJECT_DIR / "warehouse" / "server"),
-                )
-            ).resolve(),
+            "driver_host": env("LAKEHOUSE_DRIVER_HOST", setting("LAKEHOUSE_THRIFT_HOST")),
+            "thrift_port": int(setting("LAKEHOUSE_THRIFT_PORT")),
+            "connect_port": int(setting("LAKEHOUSE_CONNECT_PORT")),
+            "master": setting("SPARK_MASTER"),
+            "warehouse_dir": settings.path("LAKEHOUSE_SERVER_WAREHOUSE_DIR"),
             "metastore_url": env("LAKEHOUSE_METASTORE_URL") or None,
-            "metastore_user": env("LAKEHOUSE_METASTORE_USER", "lakehouse"),
+            "metastore_user": setting("LAKEHOUSE_METASTORE_USER"),
             "metastore_password": env("LAKEHOUSE_METASTORE_PASSWORD", ""),
-            "driver_memory": env("SPARK_DRIVER_MEMORY", "2g"),
-            "thrift_auth": env("LAKEHOUSE_THRIFT_AUTH", "NONE").upper(),
+            "driver_memory": setting("SPARK_DRIVER_MEMORY"),
+            "thrift_auth": setting("LAKEHOUSE_THRIFT_AUTH").upper(),
             "ldap_url": env("LAKEHOUSE_LDAP_URL") or None,
             "ldap_base_dn": env("LAKEHOUSE_LDAP_BASE_DN") or None,
             "connect_token": env("LAKEHOUSE_CONNECT_TOKEN") or None,
-            "client_user": env("LAKEHOUSE_THRIFT_USER", "lakehouse"),
+            "client_user": setting("LAKEHOUSE_THRIFT_USER"),
             "client_password": env("LAKEHOUSE_THRIFT_PASSWORD") or None,
             "ui_port": int(env("LAKEHOUSE_THRIFT_UI_PORT") or 0) or None,
         }
-        settings.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**settings)
+        found.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**found)
 
     def check(self) -> None:
         """ServerError naming the setting when the authentication settings do not fit together."""
