@@ -2,7 +2,6 @@
 the compose file read the same environment variables with the same defaults. (The running servers
 report them: test_thrift_server.py and test_compose.py ask them over Thrift.)"""
 
-
 import pytest
 import yaml
 from conftest import PROJECT_DIR
