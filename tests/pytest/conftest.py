@@ -159,7 +159,7 @@ class Lakehouse:
         """A DuckDB table expression over the Parquet files `lakehouse.data.published_files` finds
         from the view's text."""
         view_text = self.served().view_text(f"{schema}.{table}")
-        return published_files.duckdb_relation(self.schema_dir(schema), table, view_text)
+        return published_files.served_rows(self.schema_dir(schema), table, view_text)
 
     def mart(self, table: str) -> str:
         return self.table("analytics_marts", table)

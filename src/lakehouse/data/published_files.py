@@ -40,7 +40,7 @@ def _folder_value(value: str | None) -> str:
     return "__HIVE_DEFAULT_PARTITION__" if value is None else value
 
 
-def duckdb_relation(schema_dir: Path, model: str, view_text: str) -> str:
+def served_rows(schema_dir: Path, model: str, view_text: str) -> str:
     """A DuckDB table expression over the rows the view of `model` serves, with its partition
     columns and without the generation column."""
     listed = ", ".join(f"'{file}'" for file in published_files(schema_dir, model, view_text))
