@@ -5,7 +5,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from lakehouse import paths, settings
+from lakehouse import settings
 from lakehouse.cli_args import Commands, add_data_dir, add_scale
 from lakehouse.data import daily_feed, tpch_data
 
@@ -64,7 +64,9 @@ def register(commands: Commands) -> None:
         "table under DATA_DIR/sf<SCALE>. Tables already there are reused as they are.",
     )
     add_scale(
-        data, settings.get("TPCH_SCALE"), "TPC-H scale factor: 1 is 6 million line items, about 350 MB of Parquet"
+        data,
+        settings.get("TPCH_SCALE"),
+        "TPC-H scale factor: 1 is 6 million line items, about 350 MB of Parquet",
     )
     add_data_dir(data, "root folder of the raw data")
     data.set_defaults(handler=_data)
