@@ -16,16 +16,25 @@
         {%- endfor -%}
         {#- The files are the truth: registered once (an external table: dropping it keeps them),
             then refreshed so each run sees the files landed since, and readers always find the
-            table. Every file below the folder is read: flat or in daily landing folders. -#}
-        {%- if source.identifier in registered and raw_table_matches(table, columns, location) -%}
-            {% do run_query('refresh table ' ~ table) %}
+            table. A folder of landing folders (the daily feed) is registered partitioned by its
+            landing_date, which a build that wants recent rows prunes by; flat files are read
+            recursively, landing_date null. -#}
+        {%- set landed = 'landing_date date' in columns
+            and adapter.has_partition_folders(location, 'landing_date') -%}
+        {%- if source.identifier in registered and raw_table_matches(table, columns, location, landed) -%}
+            {% do run_query(('repair table ' ~ table ~ ' sync partitions') if landed
+                else ('refresh table ' ~ table)) %}
         {%- else -%}
-            {#- First run, or another data folder, scale or column list. -#}
+            {#- First run, or another data folder, layout, scale or column list. -#}
             {% do run_query('drop table if exists ' ~ table) %}
             {% do run_query(
-                'create table ' ~ table ~ ' (' ~ columns | join(', ') ~ ')'
-                ~ " using parquet options (recursiveFileLookup 'true') location "
-                ~ quote_spark_string(location)) %}
+                'create table ' ~ table ~ ' (' ~ columns | join(', ') ~ ') using parquet '
+                ~ ("partitioned by (landing_date) " if landed
+                    else "options (recursiveFileLookup 'true') ")
+                ~ 'location ' ~ quote_spark_string(location)) %}
+            {%- if landed -%}
+                {% do run_query('repair table ' ~ table ~ ' sync partitions') %}
+            {%- endif -%}
         {%- endif -%}
         {#- Records the fingerprint of its files too: what reads it builds again if they change. -#}
         {%- set row_count = adapter.register_raw_files(table) -%}

@@ -22,7 +22,8 @@ renamed as (
         l_receiptdate as receipt_date,
         trim(l_shipinstruct) as ship_instructions,
         trim(l_shipmode) as ship_mode,
-        trim(l_comment) as line_comment
+        trim(l_comment) as line_comment,
+        landing_date
     from source
 )
 

@@ -15,7 +15,8 @@ renamed as (
         trim(o_orderpriority) as order_priority,
         trim(o_clerk) as clerk_name,
         o_shippriority as ship_priority,
-        trim(o_comment) as order_comment
+        trim(o_comment) as order_comment,
+        landing_date
     from source
 )
 

@@ -60,6 +60,18 @@ class LakehouseSparkAdapter(SparkAdapter):
         elsewhere, so a path sent to it in SQL must not depend on dbt's working folder."""
         return str(Path(self.config.project_root).resolve() / path)
 
+    @available
+    def has_partition_folders(self, location: str, column: str) -> bool:
+        """Whether the Parquet files under `location` lie in `<column>=<value>/` folders, as Spark
+        discovers partitions; False for flat files, and for a folder that does not exist (the
+        caller names what is missing)."""
+        path = location.replace("`", "``")
+        try:
+            _, table = self.execute(f"select * from parquet.`{path}` limit 0", fetch=True)
+        except Exception:  # noqa: BLE001 - any failure to read means no partition folders here
+            return False
+        return column in table.column_names
+
     # --- what the catalog serves, for builds that do only what changed (served_state.py) -------
 
     @property
