@@ -9,13 +9,15 @@
 
 with
 
+-- On the daily feed an incremental run reads the landing partitions of the months it rebuilds.
 line_items as (
     select * from {{ ref('stg_tpch__line_items') }}
+    {{ incremental_month_filter(landed=true) }}
 ),
 
 orders as (
     select * from {{ ref('stg_tpch__orders') }}
-    {{ incremental_month_filter('order_date') }}
+    {{ incremental_month_filter('order_date', landed=true) }}
 ),
 
 part_suppliers as (

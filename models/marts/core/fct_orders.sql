@@ -11,7 +11,7 @@ with
 
 orders as (
     select * from {{ ref('stg_tpch__orders') }}
-    {{ incremental_month_filter('order_date') }}
+    {{ incremental_month_filter('order_date', landed=true) }}
 ),
 
 order_items as (
