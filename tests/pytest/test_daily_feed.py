@@ -23,8 +23,13 @@ from dbt.adapters.lakehouse_spark import generations
 from lakehouse.data import published_files
 
 FACTS = ["fct_order_items", "fct_orders", "supplier_monthly_deliveries"]  # the last is Python
-# What a new day rebuilds: the facts and the line items joined with their orders, which they read.
-INCREMENTAL = ["int_order_items__enriched", *FACTS]
+# Kept by month from the facts' rebuilt months: a mart, and the monthly parts of another.
+MONTHLY = ["revenue_by_nation_month", "int_supplier_deliveries__monthly"]
+# What a new day rebuilds: the line items joined with their orders, the facts that read them, and
+# what is kept by month downstream of them.
+INCREMENTAL = ["int_order_items__enriched", *FACTS, *MONTHLY]
+# Compared with a full build: the facts, and the marts over all history kept from monthly parts.
+MARTS = [*FACTS, "revenue_by_nation_month", "supplier_delivery_performance"]
 LATE_DAY, LAST_DAY = "1998-07-31", "1998-08-02"
 
 
@@ -49,11 +54,16 @@ def hold_back(lakehouse: Lakehouse, day: str) -> Path:
     return held
 
 
+def schema(table: str) -> str:
+    return "analytics_intermediate" if table.startswith("int_") else "analytics_marts"
+
+
 def month_files(lakehouse: Lakehouse, table: str) -> dict[str, set[tuple[str, int]]]:
     """Per order_month partition: the path and modification time of each data file published."""
     months: dict[str, set[tuple[str, int]]] = {}
-    view_text = lakehouse.served().view_text(f"analytics_marts.{table}")
-    for file in published_files.published_files(schema_dir(lakehouse), table, view_text):
+    view_text = lakehouse.served().view_text(f"{schema(table)}.{table}")
+    schema_dir = lakehouse.schema_dir(schema(table))
+    for file in published_files.published_files(schema_dir, table, view_text):
         (month,) = (part for part in file.parts if part.startswith("order_month="))
         months.setdefault(month, set()).add((str(file), file.stat().st_mtime_ns))
     return months
@@ -61,17 +71,15 @@ def month_files(lakehouse: Lakehouse, table: str) -> dict[str, set[tuple[str, in
 
 def month_generations_on_disk(lakehouse: Lakehouse, table: str) -> dict[str, int]:
     """Per order_month: how many generations of it the fact's generation table still holds."""
-    view_text = lakehouse.served().view_text(f"analytics_marts.{table}")
+    view_text = lakehouse.served().view_text(f"{schema(table)}.{table}")
     served = generations.served(table, view_text)
-    table_dir = schema_dir(lakehouse) / generations.table_name(table, served.table_generation)
+    table_dir = lakehouse.schema_dir(schema(table)) / generations.table_name(
+        table, served.table_generation
+    )
     return {
         month.name: len(list(month.glob(f"{generations.COLUMN}=*")))
         for month in table_dir.glob("order_month=*")
     }
-
-
-def schema_dir(lakehouse: Lakehouse) -> Path:
-    return lakehouse.schema_dir("analytics_marts")
 
 
 def assert_raw_spark_replay_builds_the_same_facts(lakehouse: Lakehouse, root: Path) -> None:
@@ -118,13 +126,43 @@ def assert_tests_read_the_rebuilt_months(lakehouse: Lakehouse, months: set[str])
             assert where == "true", f"{test['name']} read: {where}"
 
 
+def assert_marts_agree_with_duckdb(lakehouse: Lakehouse) -> None:
+    """The marts kept from monthly parts, against DuckDB over the landed files: each month's
+    orders, line items and net revenue, and each supplier's line items, late ones, largest commit
+    delay and net revenue."""
+    items = f"""
+        {lakehouse.raw("lineitem")} l join {lakehouse.raw("orders")} o on l.l_orderkey = o.o_orderkey
+    """
+    net = "l_extendedprice * (1 - l_discount)"
+    expected = lakehouse.query(f"""
+        select date_trunc('month', o_orderdate)::date, count(distinct l_orderkey), count(*), sum({net})
+        from {items} group by all order by 1
+    """)
+    actual = lakehouse.query(f"""
+        select order_month, sum(order_count), sum(line_item_count), sum(net_revenue)
+        from {lakehouse.mart("revenue_by_nation_month")} group by all order by 1
+    """)
+    assert actual == expected
+    expected = lakehouse.query(f"""
+        select l_suppkey, count(*), count(*) filter (l_receiptdate > l_commitdate),
+            max(l_receiptdate - l_commitdate), sum({net})
+        from {items} group by all order by 1
+    """)
+    actual = lakehouse.query(f"""
+        select supplier_key, line_item_count, late_line_item_count, max_commit_delay_days, net_revenue
+        from {lakehouse.mart("supplier_delivery_performance")} where line_item_count > 0 order by 1
+    """)
+    assert actual == expected
+
+
 def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> None:
     lh = Lakehouse(root=tmp_path, data_dir=tmp_path / "feed")
-    feed(lh, raw_data, "start", "--until", LATE_DAY)  # the history up to July 31 in one batch
+    feed(lh, raw_data, "start", "--until", LATE_DAY)  # the history up to July 31, a batch per month
     held = hold_back(lh, LATE_DAY)  # two July 31 orders will land two days late
     lh.dbt(
         "build", "--resource-type", "seed", "--resource-type", "model",
-        "--select", "+fct_orders", "+supplier_monthly_deliveries",
+        "--select", "+fct_orders", "+supplier_monthly_deliveries", "+revenue_by_nation_month",
+        "+supplier_delivery_performance",
     )  # fmt: skip
     assert_raw_spark_replay_builds_the_same_facts(lh, tmp_path / "replay")
     feed(lh, raw_data, "next")  # August 1: the latest loaded month is August now
@@ -134,15 +172,18 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         (held / table / "late.parquet").rename(
             lh.dataset_dir / table / f"landing_date={LAST_DAY}" / "late.parquet"
         )
-    before = {table: month_files(lh, table) for table in FACTS}
+    before = {table: month_files(lh, table) for table in [*FACTS, *MONTHLY]}
     views = [f"analytics_marts.{table}" for table in FACTS]
     served_before = lh.served().read(views)
     # With their data tests (those of these models alone: not every dimension is built here).
-    lh.dbt("build", "--select", *INCREMENTAL, "--indirect-selection", "cautious")
+    lh.dbt(
+        "build", "--select", *INCREMENTAL, "supplier_delivery_performance",
+        "--indirect-selection", "cautious",
+    )  # fmt: skip
     assert_views_serve_new_generations(served_before, lh.served(), views)
     assert_published_files_hold_what_the_catalog_serves(lh, FACTS)
 
-    for table in FACTS:
+    for table in [*FACTS, *MONTHLY]:
         after = month_files(lh, table)
         changed = {month for month in after if after[month] != before[table].get(month)}
         # The default 3-day lookback reaches back into July for the late orders; older months stay.
@@ -156,9 +197,10 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         }, table
     assert_tests_read_the_rebuilt_months(lh, changed)
 
-    day_by_day = fingerprint(lh, FACTS)
-    lh.dbt("run", "--full-refresh", "--select", *INCREMENTAL)
-    assert fingerprint(lh, FACTS) == day_by_day
+    day_by_day = fingerprint(lh, MARTS)
+    assert_marts_agree_with_duckdb(lh)
+    lh.dbt("run", "--full-refresh", "--select", *INCREMENTAL, "supplier_delivery_performance")
+    assert fingerprint(lh, MARTS) == day_by_day
 
     # And both hold every raw line item, the late orders' included.
     expected = lh.query(f"""

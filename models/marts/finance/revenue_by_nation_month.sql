@@ -1,7 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='insert_overwrite',
+        partition_by=['order_month'],
+        on_schema_change='fail'
+    )
+}}
+
+-- By month, so a run rebuilds the months fct_order_items rebuilt and keeps the others.
+
 with
 
 order_items as (
     select * from {{ ref('fct_order_items') }}
+    {{ incremental_month_filter('order_month', latest_column='order_month') }}
 ),
 
 customers as (

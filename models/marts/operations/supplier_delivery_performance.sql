@@ -1,24 +1,25 @@
 with
 
-order_items as (
-    select * from {{ ref('fct_order_items') }}
+monthly_deliveries as (
+    select * from {{ ref('int_supplier_deliveries__monthly') }}
 ),
 
 suppliers as (
     select * from {{ ref('dim_supplier') }}
 ),
 
+-- The months added up: exact for counts, sums and maxima, and for averages taken as sums over counts.
 per_supplier as (
     select
         supplier_key,
-        count(*) as line_item_count,
-        count_if(is_late) as late_line_item_count,
-        count_if(is_within_carrier_sla) as within_carrier_sla_count,
-        avg(ship_delay_days) as avg_ship_delay_days,
-        avg(transit_days) as avg_transit_days,
-        max(commit_delay_days) as max_commit_delay_days,
+        sum(line_item_count) as line_item_count,
+        sum(late_line_item_count) as late_line_item_count,
+        sum(within_carrier_sla_count) as within_carrier_sla_count,
+        sum(ship_delay_days_sum) / sum(ship_delay_days_count) as avg_ship_delay_days,
+        sum(transit_days_sum) / sum(transit_days_count) as avg_transit_days,
+        max(max_commit_delay_days) as max_commit_delay_days,
         sum(net_revenue) as net_revenue
-    from order_items
+    from monthly_deliveries
     group by supplier_key
 ),
 
