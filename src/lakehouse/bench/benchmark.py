@@ -9,11 +9,14 @@ DuckDB take for the same work. Every step is a fresh process timed by wall clock
 - noop: the same `dbt build` again, nothing new;
 - new_day: the next day lands, then the daily command (`make next-day`'s): `dbt build` (what the
   day reaches);
-- thrift: `dbt build --target thrift` on an empty warehouse of a Thrift server started here, then
-  the last day lands and the daily command runs on the server (thrift_new_day);
+- thrift: `dbt build --target thrift` on an empty warehouse of a Thrift server started here, again
+  with nothing new (thrift_noop), then the last day lands and the daily command runs on the server
+  (thrift_new_day);
 - tpch: the 22 official TPC-H queries in one SparkSession and in DuckDB over the same files.
 
-Figures go to BENCH_DIR/bench-sf<scale>.json and a chart beside it.
+Figures go to BENCH_DIR/bench-sf<scale>.json and a chart beside it. "The day's own work" is a
+daily build less a nothing-new build of the same run (what any dbt process costs before it can
+tell what changed); the ten costliest nodes of each daily build are kept with the figures.
 """
 
 import json
@@ -81,7 +84,10 @@ class Benchmark:
         self.timed(
             step, lambda: self.run(command, env or self.env(name), self.dir / name / "dbt.log")
         )
-        self.details[f"{step}_phases"] = dbt_phases(self.dir / name / "target" / "run_results.json")
+        run_results = self.dir / name / "target" / "run_results.json"
+        self.details[f"{step}_phases"] = dbt_phases(run_results)
+        if step.endswith("new_day"):
+            self.details[f"{step}_costliest_nodes"] = costliest_nodes(run_results)
 
     # --- steps ---------------------------------------------------------------------------------
 
@@ -132,6 +138,7 @@ class Benchmark:
         self.timed("server_start", lambda: self.run([*launcher, "start"], env, logs / "start.log"))
         try:
             self.dbt("thrift", "thrift", *DBT_BUILD, env=env)
+            self.dbt("thrift_noop", "thrift", *DBT_BUILD, env=env)
             self.land_day()
             self.dbt("thrift_new_day", "thrift", *DBT_BUILD, env=env)
         finally:
@@ -157,8 +164,15 @@ class Benchmark:
             ratios["noop_over_full_build"] = seconds["noop"] / seconds["embedded"]
         if {"new_day", "embedded"} <= seconds.keys():
             ratios["new_day_over_full_build"] = seconds["new_day"] / seconds["embedded"]
+        if {"new_day", "noop", "embedded"} <= seconds.keys():
+            ratios["day_own_work_over_full_build"] = (
+                seconds["new_day"] - seconds["noop"]
+            ) / seconds["embedded"]
         if {"thrift_new_day", "thrift"} <= seconds.keys():
             ratios["thrift_new_day_over_full_build"] = seconds["thrift_new_day"] / seconds["thrift"]
+            ratios["thrift_day_own_work_over_full_build"] = (
+                seconds["thrift_new_day"] - seconds["thrift_noop"]
+            ) / seconds["thrift"]
         if {"thrift", "embedded"} <= seconds.keys():
             ratios["thrift_over_embedded"] = seconds["thrift"] / seconds["embedded"]
         if {"tpch_spark", "tpch_duckdb"} <= seconds.keys():
@@ -199,6 +213,20 @@ def dbt_phases(run_results: Path) -> dict[str, float]:
     phases["startup"] = (min(min(times) for times in spans.values()) - started).total_seconds()
     phases.update({name: (max(t) - min(t)).total_seconds() for name, t in spans.items()})
     return phases
+
+
+def costliest_nodes(run_results: Path, count: int = 10) -> list[dict[str, object]]:
+    """The `count` nodes that took longest in a dbt command: name, kind, status and seconds."""
+    results = json.loads(run_results.read_text())["results"]
+    return [
+        {
+            "node": result["unique_id"].split(".", 2)[-1],
+            "kind": result["unique_id"].split(".")[0],
+            "status": result["status"],
+            "seconds": round(result["execution_time"], 1),
+        }
+        for result in sorted(results, key=lambda r: r["execution_time"], reverse=True)[:count]
+    ]
 
 
 def duckdb_queries(dataset: Path) -> dict[str, dict[str, float]]:
