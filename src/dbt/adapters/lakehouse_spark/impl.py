@@ -12,6 +12,7 @@ from dbt.adapters.spark.impl import SparkAdapter
 from dbt.adapters.lakehouse_spark import generations
 from dbt.adapters.lakehouse_spark.__version__ import version
 from dbt.adapters.lakehouse_spark.connections import ADAPTER_TYPE, LakehouseSparkConnectionManager
+from dbt.adapters.lakehouse_spark.landed import LANDED_TESTS, LandedTests, landed_marks
 from dbt.adapters.lakehouse_spark.python_submissions import (
     ConnectPythonJobHelper,
     SessionPythonJobHelper,
@@ -79,6 +80,12 @@ class LakehouseSparkAdapter(SparkAdapter):
         if not hasattr(self, "_served_state"):
             self._served_state = ServedState(self._rows)
         return self._served_state
+
+    @property
+    def landed_tests(self) -> LandedTests:
+        if not hasattr(self, "_landed_tests"):
+            self._landed_tests = LandedTests(self.served_state)
+        return self._landed_tests
 
     def _rows(self, sql: str) -> list[tuple]:
         _, table = self.execute(sql, fetch=True)
@@ -190,6 +197,7 @@ class LakehouseSparkAdapter(SparkAdapter):
             f"count(*) from {relation} group by all order by 1"
         )
         fingerprint = digest([row[:3] for row in files])
+        self.landed_tests.register(str(relation), [row[:3] for row in files])
         described = self.served_state.describe(str(relation))
         if described is not None and described.properties.get(FILES) != fingerprint:
             self._keep_property(relation, FILES, fingerprint, is_view=False)
@@ -199,18 +207,42 @@ class LakehouseSparkAdapter(SparkAdapter):
     def record_test_outcomes(self, results: list, graph: dict) -> str:
         """At the end of a run: on each relation its data tests read, the tests that passed on
         what it serves now (served_state.TESTED), so that the next run can skip them."""
+        tested = [
+            result
+            for result in results
+            if result.node.resource_type == "test" and result.node.compiled_code
+        ]
         outcomes = [
             (
                 result.node.depends_on.nodes,
                 test_digest(result.node.compiled_code, result.node.config.to_dict(omit_none=True)),
                 str(result.status) == "pass",
             )
-            for result in results
-            if result.node.resource_type == "test" and result.node.compiled_code
+            for result in tested
         ]
         for change in self.served_state.tested_records(outcomes, graph).values():
             self._keep_property(change["relation"], TESTED, change["record"], change["is_view"])
+        landed_outcomes = [
+            (result.node.to_dict(), test_key, str(result.status))
+            for result, (_, test_key, _) in zip(tested, outcomes, strict=True)
+        ]
+        records = self.landed_tests.records(landed_outcomes, graph, landed_marks)
+        for relation, record in records.items():
+            self._keep_property(relation, LANDED_TESTS, record, self._is_view(relation))
         return ""
+
+    @available
+    def landed_partitions_predicate(self, test: dict, relation: str, graph: dict) -> str:
+        """What a data test reads of a relation over landed raw data this run (landed.py)."""
+        config = test["config"] if isinstance(test["config"], dict) else test["config"].to_dict()
+        test_node = {**test, "config": config}
+        return self.landed_tests.predicate(
+            test_node, relation, graph, test_digest(test["compiled_code"], config)
+        )
+
+    def _is_view(self, relation: str) -> bool:
+        described = self.served_state.describe(relation)
+        return bool(described and described.is_view)
 
     @classmethod
     def get_adapter_run_info(cls, config) -> AdapterTrackingRelationInfo:

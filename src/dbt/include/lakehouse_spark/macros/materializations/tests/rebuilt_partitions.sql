@@ -1,9 +1,12 @@
-{#- Data tests of an incremental model that read only the partitions the run rebuilt, for tests
-    with meta `rebuilt_partitions_only` (set for every data test in dbt_project.yml). The narrowing
-    happens in two steps because a test's SQL is compiled once and checked each run: its compiled
-    SQL carries a mark (`true /* rebuilt partitions */`, the same every run, so that a test that
-    passed on what is served is still recognised), and the query run replaces the mark by the
-    partitions this run wrote. -#}
+{#- Data tests that read only what changed, for tests with meta `rebuilt_partitions_only` (set for
+    every data test in dbt_project.yml):
+    - a test of an incremental model reads the partitions the run rebuilt;
+    - a test of a raw table landed in partition folders, or of a view reading one alone, reads the
+      partitions landed since it last passed (the adapter's landed.py says when that is exact).
+    The narrowing happens in two steps because a test's SQL is compiled once and checked each run:
+    its compiled SQL carries a mark (`true /* rebuilt partitions */`, `true /* landed partitions
+    of <relation> */`, the same every run, so that a test that passed on what is served is still
+    recognised), and the query run replaces the mark by what this run must read. -#}
 
 {#- dbt's where config, plus the mark on a test of an incremental model with the meta set. -#}
 {% macro lakehouse_spark__get_where_subquery(relation) -%}
@@ -12,9 +15,13 @@
         {%- do conditions.append('(' ~ config.get('where') ~ ')') -%}
     {%- endif -%}
     {%- set tested = graph.nodes.get(model.attached_node) if execute else none -%}
-    {%- if (config.get('meta') or {}).get('rebuilt_partitions_only')
-        and tested and tested.config.materialized == 'incremental' -%}
-        {%- do conditions.append(lakehouse_rebuilt_partitions_mark()) -%}
+    {%- if (config.get('meta') or {}).get('rebuilt_partitions_only') -%}
+        {%- if tested and tested.config.materialized == 'incremental' -%}
+            {%- do conditions.append(lakehouse_rebuilt_partitions_mark()) -%}
+        {%- elif tested is none or tested.config.materialized == 'view' -%}
+            {#- A source or a view: narrowed when it turns out to read landed partitions. -#}
+            {%- do conditions.append('true /* landed partitions of ' ~ relation ~ ' */') -%}
+        {%- endif -%}
     {%- endif -%}
     {{ return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery'
         if conditions else relation) }}
@@ -24,13 +31,23 @@
     {{ return('true /* rebuilt partitions */') }}
 {% endmacro %}
 
-{#- dbt's test query, with the mark replaced by lakehouse_rebuilt_partitions_predicate. -#}
+{#- dbt's test query, with the marks replaced by lakehouse_rebuilt_partitions_predicate and the
+    adapter's landed_partitions_predicate. -#}
 {% macro lakehouse_spark__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) -%}
     {%- set mark = lakehouse_rebuilt_partitions_mark() -%}
     {%- if mark in main_sql -%}
         {%- set main_sql = main_sql | replace(mark,
             lakehouse_rebuilt_partitions_predicate(model) ~ ' /* rebuilt partitions */') -%}
     {%- endif -%}
+    {#- `true and (...)`: right after `where`, an opening parenthesis would read as column aliases. -#}
+    {%- set narrowed = namespace(sql=main_sql) -%}
+    {%- for relation in modules.re.findall('true /\\* landed partitions of (\\S+) \\*/', main_sql) | unique -%}
+        {%- set predicate = adapter.landed_partitions_predicate(model, relation, graph) -%}
+        {%- set narrowed.sql = narrowed.sql | replace('true /* landed partitions of ' ~ relation ~ ' */',
+            ('true' if predicate == 'true' else 'true and (' ~ predicate ~ ')')
+            ~ ' /* landed partitions of ' ~ relation ~ ' */') -%}
+    {%- endfor -%}
+    {%- set main_sql = narrowed.sql -%}
     {{ dbt.default__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) }}
 {%- endmacro %}
 
