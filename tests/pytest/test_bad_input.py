@@ -37,6 +37,18 @@ def test_truncated_parquet_file_fails_the_run_naming_the_file(fresh_lakehouse: L
     assert "make data SCALE=0.01" in result.stdout
 
 
+def test_running_out_of_driver_memory_names_the_setting(tmp_path: Path, raw_data: Path) -> None:
+    """A query that needs more heap than the embedded driver has fails naming SPARK_DRIVER_MEMORY
+    and what each scale was measured to need, not a Spark internal error alone."""
+    lh = Lakehouse(root=tmp_path, data_dir=raw_data, extra_env={"SPARK_DRIVER_MEMORY": "1g"})
+    # About 3 GB of strings collected into one row.
+    query = "select size(collect_list(repeat(cast(id as string), 1000000))) as n from range(3000)"
+    result = lh.dbt("show", "--inline", query, expect_success=False)
+    # The task's OutOfMemoryError takes the Spark context down; the query sees it stopped.
+    assert "The embedded Spark stopped, most often after running out of memory" in result.stdout
+    assert "raise SPARK_DRIVER_MEMORY (now 1g; measured to build: 2g up to SF 1" in result.stdout
+
+
 def test_no_raw_data_at_all_names_the_command(tmp_path: Path) -> None:
     lh = Lakehouse(root=tmp_path, data_dir=tmp_path / "empty", scale=1)
     result = lh.dbt("build", "--select", "stg_tpch__regions", expect_success=False)

@@ -108,6 +108,47 @@ def lost_server_hint(credentials: SparkCredentials, message: str) -> str | None:
     )
 
 
+# How Spark reports a JVM that ran out of heap; and the context that error takes down with it in
+# local mode (the driver runs the tasks), as the queries then running or started after see it.
+OUT_OF_MEMORY_MARKERS = ("java.lang.OutOfMemoryError", "GC overhead limit exceeded")
+STOPPED_CONTEXT_MARKERS = (
+    "SparkContext was shut down",
+    "stopped SparkContext",
+    'SparkContext.dagScheduler()" is null',
+)
+# How the embedded Spark's queries fail once its JVM has exited.
+GONE_JVM_MARKERS = ("Answer from Java side is empty", "Connection refused", "Py4JNetworkError")
+# Driver memory that built the project, by scale (docs/benchmark.md).
+MEASURED_DRIVER_MEMORY = "2g up to SF 1, 8g at SF 10"
+
+
+def out_of_memory_hint(credentials: SparkCredentials, message: str) -> str | None:
+    """What to do when Spark's driver ran out of memory, or stopped, which is how an out-of-memory
+    error shows in the queries it takes down."""
+    embedded = credentials.method == SparkConnectionMethod.SESSION
+    if any(marker in message for marker in OUT_OF_MEMORY_MARKERS):
+        what = "ran out of memory"
+    elif any(marker in message for marker in STOPPED_CONTEXT_MARKERS) or (
+        embedded and any(marker in message for marker in GONE_JVM_MARKERS)
+    ):
+        what = "stopped, most often after running out of memory (its log says)"
+    else:
+        return None
+    where = (
+        "The embedded Spark"
+        if embedded
+        else f"The Spark server at {credentials.host}:{credentials.port}"
+    )
+    memory = os.environ.get("SPARK_DRIVER_MEMORY", "2g")
+    scale = os.environ.get("TPCH_SCALE", "<scale>")
+    return (
+        f"{where} {what}: raise SPARK_DRIVER_MEMORY (now {memory}; measured to build: "
+        f"{MEASURED_DRIVER_MEMORY}), or lower DBT_THREADS so that fewer queries run at once; "
+        f"then `dbt retry` (TPCH_SCALE={scale}). A server must be started again with the new "
+        "setting."
+    )
+
+
 class LakehouseSparkConnectionManager(SparkConnectionManager):
     TYPE = ADAPTER_TYPE
 
@@ -138,8 +179,13 @@ class LakehouseSparkConnectionManager(SparkConnectionManager):
         queries inside the macro's handler): a hint the message already gives is not repeated."""
         # The profile's credentials: a macro's handler may run before the thread has a connection.
         credentials = self.profile.credentials
-        hint = unreadable_file_hint(str(error)) or lost_server_hint(credentials, str(error))
-        return None if hint is None or hint in str(error) else hint
+        message = str(error)
+        hint = (
+            unreadable_file_hint(message)
+            or out_of_memory_hint(credentials, message)
+            or lost_server_hint(credentials, message)
+        )
+        return None if hint is None or hint in message else hint
 
     @classmethod
     def _close_handle(cls, connection: Connection) -> None:
