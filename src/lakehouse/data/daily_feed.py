@@ -18,7 +18,7 @@ has landed, holds exactly the generated rows.
 """
 
 import shutil
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -27,12 +27,12 @@ from lakehouse.data import tpch_data
 
 FEED_TABLES = ("orders", "lineitem")
 PARTITION = "landing_date"
-BATCH_FILE_BYTES = "256MB"  # a backfill at scale 10 is split into files of about this size
 
-# Each fed table with the date it lands on: an order on its order date, a line item with its order.
+# Each fed table's rows with the day they land on (`landing`, an expression of the order `o`): a
+# line item lands with its order.
 _LANDING_QUERIES = {
-    "orders": "select o.*, o.o_orderdate as {partition} from {orders} o",
-    "lineitem": "select l.*, o.o_orderdate as {partition} from {lineitem} l "
+    "orders": "select o.*, {landing} as {partition} from {orders} o",
+    "lineitem": "select l.*, {landing} as {partition} from {lineitem} l "
     "join {orders} o on l.l_orderkey = o.o_orderkey",
 }
 
@@ -45,8 +45,9 @@ def _source_table(source: Path, table: str) -> str:
     return tpch_data.duckdb_table(source / table)
 
 
-def _landing_query(source: Path, table: str, where: str) -> str:
+def _landing_query(source: Path, table: str, where: str, landing: str) -> str:
     query = _LANDING_QUERIES[table].format(
+        landing=landing,
         partition=PARTITION,
         orders=_source_table(source, "orders"),
         lineitem=_source_table(source, "lineitem"),
@@ -61,19 +62,21 @@ def order_dates(source: Path) -> tuple[date, date]:
     ).fetchone()
 
 
-def _land(source: Path, feed: Path, table: str, day: date, where: str) -> None:
-    """Write one batch of a table into its landing folder for `day`. The files are written into a
-    hidden folder (readers skip it) and moved into place whole."""
-    folder = feed / table / f"{PARTITION}={day}"
-    hidden = feed / table / f".{PARTITION}={day}"
+def _land(source: Path, feed: Path, table: str, where: str, landing: str) -> None:
+    """Land the rows of a table that `where` selects, each in the folder of the day `landing`
+    gives. The files are written into a hidden folder (readers skip it), and each landing folder is
+    moved into place whole."""
+    hidden = feed / f".landing-{table}"
     shutil.rmtree(hidden, ignore_errors=True)
-    hidden.parent.mkdir(parents=True, exist_ok=True)
-    rows = _landing_query(source, table, where)
+    (feed / table).mkdir(parents=True, exist_ok=True)
+    rows = _landing_query(source, table, where, landing)
     duckdb.sql(
-        f"copy (select * exclude ({PARTITION}) from ({rows})) to '{hidden}' "
-        f"(format parquet, file_size_bytes '{BATCH_FILE_BYTES}', filename_pattern '{table}_{{i}}')"
+        f"copy ({rows}) to '{hidden}' "
+        f"(format parquet, partition_by ({PARTITION}), filename_pattern '{table}_{{i}}')"
     )
-    hidden.rename(folder)
+    for folder in sorted(hidden.iterdir()):
+        folder.rename(feed / table / folder.name)
+    hidden.rmdir()
 
 
 def landed_days(feed_dir: Path) -> list[date]:
@@ -109,25 +112,11 @@ def start(source_root: Path, feed_root: Path, scale: float, until: date) -> Path
             shutil.rmtree(target)
         if table not in FEED_TABLES:
             target.symlink_to((source / table).resolve(), target_is_directory=True)
-    for month_start, landing_day in _backfill_months(first, until):
-        for table in reversed(FEED_TABLES):
-            _land(
-                source, feed, table, landing_day,
-                f"o.o_orderdate between date '{month_start}' and date '{landing_day}'",
-            )  # fmt: skip
+    # One batch per month, landed on the month's last day (the last month's on `until`).
+    landing = f"least(last_day(o.o_orderdate), date '{until}')"
+    for table in reversed(FEED_TABLES):
+        _land(source, feed, table, f"o.o_orderdate <= date '{until}'", landing)
     return feed
-
-
-def _backfill_months(first: date, until: date) -> list[tuple[date, date]]:
-    """Each month from `first` to `until`: its first day and the day its batch lands (its last day,
-    or `until` for the last one)."""
-    months = []
-    start = first.replace(day=1)
-    while start <= until:
-        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        months.append((start, min(following - timedelta(days=1), until)))
-        start = following
-    return months
 
 
 def land_next_days(source_root: Path, feed_root: Path, scale: float, days: int) -> list[date]:
@@ -152,5 +141,5 @@ def land_next_days(source_root: Path, feed_root: Path, scale: float, days: int) 
     ]
     for day in next_days:
         for table in reversed(FEED_TABLES):
-            _land(source, feed, table, day, f"o.o_orderdate = date '{day}'")
+            _land(source, feed, table, f"o.o_orderdate = date '{day}'", f"date '{day}'")
     return next_days
