@@ -21,7 +21,8 @@
             recursively, landing_date null. -#}
         {%- set landed = 'landing_date date' in columns
             and adapter.has_partition_folders(location, 'landing_date') -%}
-        {%- if source.identifier in registered and raw_table_matches(table, columns, location, landed) -%}
+        {%- if source.identifier in registered
+            and raw_table_matches(table, columns, location, landed) -%}
             {% do run_query(('repair table ' ~ table ~ ' sync partitions') if landed
                 else ('refresh table ' ~ table)) %}
         {%- else -%}

@@ -8,7 +8,7 @@ suppliers as (
     select * from {{ ref('dim_supplier') }}
 ),
 
--- The months added up: exact for counts, sums and maxima, and for averages taken as sums over counts.
+-- The months added up: exact for counts, sums and maxima, and for averages as sums over counts.
 per_supplier as (
     select
         supplier_key,
