@@ -131,10 +131,11 @@ class LandedTests:
         parents = node["depends_on"]["nodes"]
         if len(parents) != 1 or not parents[0].startswith("source."):
             return None
-        source = graph["sources"][parents[0]]
-        landed = self.tables.get(source["relation_name"])
+        landed = self.tables.get(graph["sources"][parents[0]]["relation_name"])
+        if landed is None:
+            return None
         described = self.served_state.describe(node["relation_name"])
-        return (landed, described.text) if landed and described else None
+        return (landed, described.text) if described else None
 
     def state(self, test: dict, graph: dict, last: str) -> str | None:
         """What the test read up to partition `last`, as a digest; None if something is unknown."""

@@ -46,10 +46,12 @@
     {%- call statement('stage_rows', language=language) -%}
         {{ create_table_as(True, staged, model_sql, language) }}
     {%- endcall -%}
-    {#- The generation table's columns: described once, before an insert, after a create. -#}
+    {#- The generation table's columns: described once, before an insert, after a create. The
+        new rows' columns, in the model's order, are the order the view serves. -#}
     {%- set table_columns = none if full_build else adapter.get_columns_in_relation(generation_table) -%}
+    {%- set staged_columns = adapter.get_columns_in_relation(staged) -%}
     {%- if on_schema_change == 'fail' and not full_build -%}
-        {% do lakehouse_assert_same_columns(staged, table_columns) %}
+        {% do lakehouse_assert_same_columns(staged_columns, table_columns) %}
     {%- endif -%}
     {%- call statement('main') -%}
         {{ lakehouse_write_partition_generation(generation_table, staged, generation,
@@ -58,10 +60,7 @@
     {%- if language == 'python' -%}
         {% do adapter.drop_relation(staged.incorporate(type='table')) %}
     {%- endif -%}
-    {%- if full_build -%}
-        {%- set table_columns = adapter.get_columns_in_relation(generation_table) -%}
-    {%- endif -%}
-    {%- set columns = table_columns | map(attribute='name')
+    {%- set columns = staged_columns | map(attribute='name')
         | reject('equalto', adapter.generation_column()) | list -%}
     {%- set partitions = lakehouse_list_partition_generations(generation_table, generation).current -%}
     {% do lakehouse_publish_generation(target_relation,

@@ -23,9 +23,9 @@
 
 {#- on_schema_change='fail': fails the run, naming both column lists, when the new rows do not have
     the columns (names and types) of the generation table. -#}
-{% macro lakehouse_assert_same_columns(staged, table_columns) %}
+{% macro lakehouse_assert_same_columns(staged_columns, table_columns) %}
     {%- set described = [] -%}
-    {%- for columns in [adapter.get_columns_in_relation(staged), table_columns] -%}
+    {%- for columns in [staged_columns, table_columns] -%}
         {%- set names_and_types = [] -%}
         {%- for column in columns if column.name != adapter.generation_column() -%}
             {%- do names_and_types.append(column.name ~ ' ' ~ column.data_type) -%}
