@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='insert_overwrite',
-        partition_by=['order_month'],
-        on_schema_change='fail'
-    )
-}}
+{{ config(**kept_by_order_month()) }}
 
 -- Each supplier's deliveries in one order month, kept as parts that add up across months (counts,
 -- sums, maxima; an average is a sum over a count), so that supplier_delivery_performance adds up

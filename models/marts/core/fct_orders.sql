@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='insert_overwrite',
-        partition_by=['order_month'],
-        on_schema_change='fail'
-    )
-}}
+{{ config(**kept_by_order_month()) }}
 
 with
 
