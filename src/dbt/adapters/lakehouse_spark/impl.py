@@ -12,7 +12,7 @@ from dbt.adapters.spark.impl import SparkAdapter
 from dbt.adapters.lakehouse_spark import generations
 from dbt.adapters.lakehouse_spark.__version__ import version
 from dbt.adapters.lakehouse_spark.connections import ADAPTER_TYPE, LakehouseSparkConnectionManager
-from dbt.adapters.lakehouse_spark.landed import LANDED_TESTS, LandedTests, landed_marks
+from dbt.adapters.lakehouse_spark.landed import LANDED_TESTS, MARK, LandedTests, landed_marks
 from dbt.adapters.lakehouse_spark.python_submissions import (
     ConnectPythonJobHelper,
     SessionPythonJobHelper,
@@ -230,6 +230,15 @@ class LakehouseSparkAdapter(SparkAdapter):
         for relation, record in records.items():
             self._keep_property(relation, LANDED_TESTS, record, self._is_view(relation))
         return ""
+
+    @available
+    def landed_partitions_mark(self, relation) -> str:
+        """The mark a test's SQL carries where it may read only what landed (landed.py)."""
+        return MARK.format(relation=relation)
+
+    @available
+    def landed_marks(self, code: str) -> list[str]:
+        return landed_marks(code)
 
     @available
     def landed_partitions_predicate(self, test: dict, relation: str, graph: dict) -> str:

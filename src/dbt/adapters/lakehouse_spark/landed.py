@@ -24,14 +24,14 @@ from dataclasses import dataclass
 from dbt.adapters.lakehouse_spark.generations import sql_string
 from dbt.adapters.lakehouse_spark.served_state import digest
 
-LANDED_TESTS = (
-    "lakehouse.landed_tests"  # landed relation: the tests that passed through a partition
-)
+# Table property of a landed relation: the tests that passed through a partition.
+LANDED_TESTS = "lakehouse.landed_tests"
 # Generic tests that compare rows with each other, and the argument naming their key columns.
 KEY_TESTS = {"unique": "column_name", "unique_combination": "columns"}
 _PARTITION_FOLDER = re.compile(r"/([A-Za-z_][A-Za-z0-9_]*)=([^/]+)/[^/]+$")
 # How a test's compiled SQL marks a relation it may narrow (macros/.../rebuilt_partitions.sql).
-_MARK = re.compile(r"true /\* landed partitions of (\S+) \*/")
+MARK = "true /* landed partitions of {relation} */"
+_MARK = re.compile(re.escape(MARK).replace(re.escape("{relation}"), r"(\S+)"))
 
 
 def landed_marks(code: str) -> list[str]:
@@ -68,7 +68,7 @@ def landed_files(files: Iterable[tuple[str, int, object]]) -> Landed | None:
         by_partition.setdefault(match.group(2), []).append((str(path), size, str(modified)))
     if len(columns) != 1:
         return None
-    partitions = {value: digest(sorted(files)) for value, files in by_partition.items()}
+    partitions = {value: digest(sorted(listed)) for value, listed in by_partition.items()}
     return Landed(columns.pop(), partitions)
 
 

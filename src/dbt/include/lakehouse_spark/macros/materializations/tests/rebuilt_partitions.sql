@@ -20,7 +20,7 @@
             {%- do conditions.append(lakehouse_rebuilt_partitions_mark()) -%}
         {%- elif tested is none or tested.config.materialized == 'view' -%}
             {#- A source or a view: narrowed when it turns out to read landed partitions. -#}
-            {%- do conditions.append('true /* landed partitions of ' ~ relation ~ ' */') -%}
+            {%- do conditions.append(adapter.landed_partitions_mark(relation)) -%}
         {%- endif -%}
     {%- endif -%}
     {{ return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery'
@@ -41,11 +41,11 @@
     {%- endif -%}
     {#- `true and (...)`: right after `where`, an opening parenthesis would read as column aliases. -#}
     {%- set narrowed = namespace(sql=main_sql) -%}
-    {%- for relation in modules.re.findall('true /\\* landed partitions of (\\S+) \\*/', main_sql) | unique -%}
+    {%- for relation in adapter.landed_marks(main_sql) -%}
+        {%- set landed_mark = adapter.landed_partitions_mark(relation) -%}
         {%- set predicate = adapter.landed_partitions_predicate(model, relation, graph) -%}
-        {%- set narrowed.sql = narrowed.sql | replace('true /* landed partitions of ' ~ relation ~ ' */',
-            ('true' if predicate == 'true' else 'true and (' ~ predicate ~ ')')
-            ~ ' /* landed partitions of ' ~ relation ~ ' */') -%}
+        {%- set narrowed.sql = narrowed.sql | replace(landed_mark,
+            landed_mark if predicate == 'true' else landed_mark | replace('true ', 'true and (' ~ predicate ~ ') ', 1)) -%}
     {%- endfor -%}
     {%- set main_sql = narrowed.sql -%}
     {{ dbt.default__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) }}
