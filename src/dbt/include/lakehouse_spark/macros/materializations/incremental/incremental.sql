@@ -1,26 +1,27 @@
-{#- Incremental models in partition generations (insert_overwrite only). The generation table is
-    partitioned by the model's partition_by columns and lakehouse_generation; a run writes the
-    partitions its rows fall in as a new generation beside the served ones (existing files are never
-    rewritten), then switches the model's view to the latest generation of every partition
-    (lakehouse_partition_filter). A first build or --full-refresh starts a new generation table, as
-    tables do. on_schema_change may be 'fail' (lakehouse_assert_same_columns) or 'ignore'. Like
-    tables, a run whose inputs are those of the served generation keeps it (its SQL compared as
-    written, since the compiled SQL differs between a full build and an incremental run). -#}
+{#- Incremental models in partition generations. The generation table is partitioned by the
+    model's partition_by columns and lakehouse_generation; a run writes its rows as a new generation
+    beside the served ones (existing files are never rewritten), then switches the model's view
+    with one metastore write (lakehouse_partition_filter). What the view serves after a run depends
+    on incremental_strategy (lakehouse_incremental_strategy):
+    - insert_overwrite: per partition the latest generation, so the partitions the new rows fall
+      in replace the served ones;
+    - microbatch: dbt runs the model once per batch of event_time (its refs filtered to the
+      batch), and each batch is an insert_overwrite of its partitions, published on its own;
+    - append: every generation written, so the new rows are added to the served ones.
+    A first build or --full-refresh starts a new generation table, as tables do. on_schema_change
+    may be 'fail' (lakehouse_assert_same_columns) or 'ignore'. Like tables, a run whose inputs are
+    those of the served generation keeps it (its SQL compared as written, since the compiled SQL
+    differs between a full build and an incremental run); a microbatch batch always runs, since
+    each batch is asked for by its bounds. -#}
 {% materialization incremental, adapter='lakehouse_spark', supported_languages=['sql', 'python'] %}
-    {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
-    {%- if config.get('incremental_strategy') != 'insert_overwrite'
-        or on_schema_change not in ['ignore', 'fail'] -%}
-        {{ exceptions.raise_compiler_error(
-            model.name ~ ": incremental models here are partition generations: set "
-            ~ "incremental_strategy='insert_overwrite', and on_schema_change 'fail' or 'ignore' "
-            ~ "(change the columns with --full-refresh).") }}
-    {%- endif -%}
-    {%- set language = model['language'] -%}
+    {%- set strategy = lakehouse_incremental_strategy() -%}
+    {%- set appends = strategy == 'append' -%}
+{%- set language = model['language'] -%}
     {%- set target_relation = this.incorporate(type='view') -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set served = lakehouse_served_generation(this) -%}
     {%- set inputs = adapter.model_inputs(model, graph, compiled_code) -%}
-    {%- if lakehouse_inputs_are_unchanged(served, inputs) -%}
+    {%- if strategy != 'microbatch' and lakehouse_inputs_are_unchanged(served, inputs) -%}
         {{ return(lakehouse_keep_served_generation(target_relation, served)) }}
     {%- endif -%}
     {%- set full_build = served is none or not served.partitioned or should_full_refresh() -%}
@@ -29,7 +30,7 @@
     {% do lakehouse_drop_unserved_generations(this, served) %}
     {%- if not full_build -%}
         {% do lakehouse_drop_partitions(generation_table,
-            lakehouse_list_partition_generations(generation_table, served.generation).other) %}
+            lakehouse_list_partition_generations(generation_table, served.generation, appends).other) %}
     {%- endif -%}
 
     {%- set staged = this.incorporate(path={'identifier': this.identifier ~ '__dbt_tmp'}) -%}
@@ -50,7 +51,7 @@
         new rows' columns, in the model's order, are the order the view serves. -#}
     {%- set table_columns = none if full_build else adapter.get_columns_in_relation(generation_table) -%}
     {%- set staged_columns = adapter.get_columns_in_relation(staged) -%}
-    {%- if on_schema_change == 'fail' and not full_build -%}
+    {%- if config.get('on_schema_change') == 'fail' and not full_build -%}
         {% do lakehouse_assert_same_columns(staged_columns, table_columns) %}
     {%- endif -%}
     {%- call statement('main') -%}
@@ -62,7 +63,7 @@
     {%- endif -%}
     {%- set columns = staged_columns | map(attribute='name')
         | reject('equalto', adapter.generation_column()) | list -%}
-    {%- set partitions = lakehouse_list_partition_generations(generation_table, generation).current -%}
+    {%- set partitions = lakehouse_list_partition_generations(generation_table, generation, appends).current -%}
     {% do lakehouse_publish_generation(target_relation,
         'select ' ~ columns | join(', ') ~ '\nfrom ' ~ generation_table
         ~ '\nwhere ' ~ lakehouse_partition_filter(partitions, generation)) %}
@@ -74,6 +75,35 @@
 
     {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
+
+{#- The model's incremental_strategy (insert_overwrite unless set) and on_schema_change, checked;
+    a clear error for what plain Parquet cannot do or the model lacks. -#}
+{% macro lakehouse_incremental_strategy() %}
+    {%- set strategy = config.get('incremental_strategy') or 'insert_overwrite' -%}
+    {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
+    {%- if strategy == 'merge' -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": incremental_strategy 'merge' needs a table format that updates rows in "
+            ~ "place (Delta, Iceberg, Hudi); this project writes plain Parquet. Use "
+            ~ "'insert_overwrite' (rewrite the partitions the new rows fall in), 'microbatch' "
+            ~ "(rewrite batches of event_time) or 'append' (add rows).") }}
+    {%- elif strategy not in ['insert_overwrite', 'microbatch', 'append'] -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": unknown incremental_strategy '" ~ strategy ~ "': use "
+            ~ "'insert_overwrite', 'microbatch' or 'append'.") }}
+    {%- elif strategy == 'microbatch' and not lakehouse_partition_columns() -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": incremental_strategy 'microbatch' rewrites the partitions of each "
+            ~ "batch: set partition_by to a column derived from event_time ('"
+            ~ config.get('event_time') ~ "') at the batch size or coarser.") }}
+    {%- elif on_schema_change not in ['ignore', 'fail'] -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": on_schema_change '" ~ on_schema_change ~ "' is not supported by "
+            ~ "partition generations: use 'fail' or 'ignore' (change the columns with "
+            ~ "--full-refresh).") }}
+    {%- endif -%}
+    {{ return(strategy) }}
+{% endmacro %}
 
 {#- dbt's is_incremental(), for models served through a view: true when the model's view serves
     partition generations and this is not a full refresh. -#}

@@ -3,8 +3,9 @@
     'generation': id}. -#}
 
 {#- The partitions of a generation table (show partitions), split into the current ones (per
-    partition, the latest generation not above up_to) and the others. -#}
-{% macro lakehouse_list_partition_generations(table, up_to) %}
+    partition, the latest generation not above up_to; with every_generation, all of those not
+    above up_to, as an appending model serves them) and the others. -#}
+{% macro lakehouse_list_partition_generations(table, up_to, every_generation=false) %}
     {%- set column = adapter.generation_column() -%}
     {%- set latest = {} -%}
     {%- set partitions = [] -%}
@@ -33,6 +34,12 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set current = latest.values() | list -%}
+    {%- if every_generation -%}
+        {%- set current = [] -%}
+        {%- for partition in partitions if partition.generation | int <= up_to | int -%}
+            {%- do current.append(partition) -%}
+        {%- endfor -%}
+    {%- endif -%}
     {{ return({'current': current, 'other': partitions | reject('in', current) | list}) }}
 {% endmacro %}
 

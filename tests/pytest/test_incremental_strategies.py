@@ -1,0 +1,249 @@
+"""Every incremental strategy a dbt-spark user sets, on plain Parquet: `append` adds the new rows,
+`microbatch` rewrites exactly the batches asked for (and `dbt retry` only the one that failed),
+`merge` is refused naming why. A small project of its own (a seed of events and three models) on
+the adapter and profile of this one; results are read through the catalog (`dbt show`) and
+compared with DuckDB over the seed's versions."""
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import BIN, SCALE
+
+from lakehouse.dbt_env import dbt_environment
+
+PROJECT = {
+    "dbt_project.yml": """\
+name: strategies
+version: "1.0"
+profile: tpch_lakehouse
+seeds:
+  strategies:
+    events:
+      +event_time: event_date
+      +column_types: {event_id: int, event_date: date, amount: int}
+""",
+    "models/events_appended.sql": """\
+{{ config(materialized='incremental', incremental_strategy='append') }}
+select event_id, event_date, amount from {{ ref('events') }}
+{% if is_incremental() %}
+    where event_id > (select max(event_id) from {{ this }})
+{% endif %}
+""",
+    # A batch whose month is FAIL_MONTH fails, so that a test can make one batch fail.
+    "models/events_by_month.sql": """\
+{{ config(
+    materialized='incremental', incremental_strategy='microbatch', event_time='event_date',
+    batch_size='month', begin='2024-01-01', partition_by='event_month') }}
+select
+    event_id,
+    event_date,
+    date_format(event_date, 'yyyy-MM') as event_month,
+    case
+        when date_format(event_date, 'yyyy-MM') = '{{ env_var("FAIL_MONTH", "none") }}'
+            then raise_error('batch made to fail')
+        else amount
+    end as amount
+from {{ ref('events') }}
+""",
+    "models/events_merged.sql": """\
+{{ config(materialized='incremental', incremental_strategy='merge', unique_key='event_id') }}
+select event_id, event_date, amount from {{ ref('events') }}
+""",
+}
+FIRST = [(1, "2024-01-05", 10), (2, "2024-01-20", 20), (3, "2024-02-03", 30), (4, "2024-03-15", 40)]
+# Every amount changed, and rows added in February, March and April.
+SECOND = [
+    (1, "2024-01-05", 11),
+    (2, "2024-01-20", 21),
+    (3, "2024-02-03", 31),
+    (5, "2024-02-28", 51),
+    (4, "2024-03-15", 41),
+    (6, "2024-03-20", 61),
+    (7, "2024-04-02", 71),
+]
+MONTHS = ("--event-time-start", "2024-01-01", "--event-time-end", "2024-04-01")
+
+
+@dataclass
+class Project:
+    folder: Path
+    warehouse: Path
+
+    def land(self, rows: list[tuple[int, str, int]]) -> None:
+        """The seed's next version."""
+        lines = ["event_id,event_date,amount", *(",".join(map(str, row)) for row in rows)]
+        (self.folder / "seeds" / "events.csv").write_text("\n".join(lines) + "\n")
+
+    def dbt(
+        self, *args: str, expect_success: bool = True, **env: str
+    ) -> subprocess.CompletedProcess[str]:
+        environment = {
+            **dbt_environment(SCALE, self.folder / "data", self.warehouse, self.folder),
+            **env,
+        }
+        result = subprocess.run(
+            [str(BIN / "dbt"), *args],
+            cwd=self.folder,
+            env=environment,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert (result.returncode == 0) == expect_success, (
+            f"dbt {' '.join(args)} exited {result.returncode}:\n{result.stdout[-6000:]}"
+        )
+        return result
+
+    def show(self, sql: str) -> list[dict]:
+        """Rows of a query through the catalog, as `dbt show` prints them. Its run results go
+        elsewhere, so that `dbt retry` still finds those of the last build."""
+        result = self.dbt(
+            "show",
+            "--target-path",
+            str(self.folder / "shown"),
+            "--output",
+            "json",
+            "--limit",
+            "-1",
+            "--inline",
+            sql,
+        )
+        start = result.stdout.rindex("{", 0, result.stdout.index('"show"'))
+        shown, _ = json.JSONDecoder().raw_decode(result.stdout[start:])
+        return shown["show"]
+
+    def results(self) -> dict[str, dict]:
+        """The last command's run_results, by node name."""
+        results = json.loads((self.folder / "target" / "run_results.json").read_text())
+        return {r["unique_id"].split(".")[-1]: r for r in results["results"]}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    folder = tmp_path / "strategies"
+    for name, text in PROJECT.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    (folder / "seeds").mkdir()
+    yield Project(folder, tmp_path / "warehouse")
+
+
+def rows_of(seed: list[tuple[int, str, int]]) -> str:
+    """A seed version as a DuckDB relation."""
+    values = ", ".join(f"({key}, date '{day}', {amount})" for key, day, amount in seed)
+    return f"(select * from (values {values}) as t(event_id, event_date, amount))"
+
+
+def oracle(sql: str) -> list[tuple]:
+    return sorted(duckdb.sql(sql).fetchall())
+
+
+def test_append_adds_exactly_the_new_rows(project: Project) -> None:
+    project.land(FIRST)
+    project.dbt("build", "--select", "events", "events_appended")
+    project.land(SECOND)
+    project.dbt("build", "--select", "events", "events_appended")
+    project.dbt("build", "--select", "events", "events_appended")  # nothing new: nothing added
+    served = project.show(
+        "select event_id, cast(event_date as string) as day, amount "
+        "from {{ ref('events_appended') }}"
+    )
+    # The first version's rows as they were, then the second's rows with a higher key.
+    expected = oracle(f"""
+        select event_id, strftime(event_date, '%Y-%m-%d'), amount from {rows_of(FIRST)}
+        union all
+        select event_id, strftime(event_date, '%Y-%m-%d'), amount from {rows_of(SECOND)}
+        where event_id > (select max(event_id) from {rows_of(FIRST)})
+    """)
+    assert sorted((r["event_id"], r["day"], r["amount"]) for r in served) == expected
+
+
+def served_months(project: Project) -> tuple[dict[str, str], list[tuple]]:
+    """What the view of events_by_month serves: each month's generation (the folder its rows are
+    read from) and the rows."""
+    served = project.show(
+        "select event_month, event_id, amount, "
+        "regexp_extract(input_file_name(), 'lakehouse_generation=([0-9]+)', 1) as generation "
+        "from {{ ref('events_by_month') }}"
+    )
+    generations: dict[str, set[str]] = {}
+    for row in served:
+        generations.setdefault(row["event_month"], set()).add(row["generation"])
+    assert all(len(ids) == 1 for ids in generations.values()), generations
+    return (
+        {month: ids.pop() for month, ids in generations.items()},
+        sorted((r["event_month"], r["event_id"], r["amount"]) for r in served),
+    )
+
+
+def by_month(seed: list[tuple[int, str, int]], months: str) -> str:
+    """DuckDB: the seed's rows in the given months, as (month, key, amount)."""
+    return (
+        f"select strftime(event_date, '%Y-%m'), event_id, amount from {rows_of(seed)} "
+        f"where strftime(event_date, '%Y-%m') in ({months})"
+    )
+
+
+def test_microbatch_rewrites_the_batches_asked_for_and_retry_only_the_failed_one(
+    project: Project,
+) -> None:
+    project.land(FIRST)
+    project.dbt("build", "--select", "events", "events_by_month", *MONTHS)
+    first_generations, first_rows = served_months(project)
+    assert first_rows == oracle(by_month(FIRST, "'2024-01', '2024-02', '2024-03'"))
+
+    # February alone, asked for by its bounds: its partition is rewritten, the others kept.
+    project.land(SECOND)
+    project.dbt("seed")
+    project.dbt(
+        "run",
+        "--select",
+        "events_by_month",
+        "--event-time-start",
+        "2024-02-01",
+        "--event-time-end",
+        "2024-03-01",
+    )
+    generations, rows = served_months(project)
+    assert generations["2024-02"] != first_generations["2024-02"]
+    assert {m: g for m, g in generations.items() if m != "2024-02"} == {
+        m: g for m, g in first_generations.items() if m != "2024-02"
+    }
+    assert rows == oracle(
+        by_month(SECOND, "'2024-02'") + " union all " + by_month(FIRST, "'2024-01', '2024-03'")
+    )
+
+    # Three batches, March's made to fail: January and February are published, March keeps
+    # what it served; `dbt retry` runs March alone.
+    failed = project.dbt(
+        "run", "--select", "events_by_month", *MONTHS, expect_success=False, FAIL_MONTH="2024-03"
+    )
+    assert "batch made to fail" in failed.stdout
+    batches = project.results()["events_by_month"]["batch_results"]
+    assert [batch[0][:7] for batch in batches["failed"]] == ["2024-03"], batches
+    before_retry, rows = served_months(project)
+    assert rows == oracle(
+        by_month(SECOND, "'2024-01', '2024-02'") + " union all " + by_month(FIRST, "'2024-03'")
+    )
+    retry = project.dbt("retry")
+    assert re.findall(r"START batch (\S+) of", retry.stdout) == ["2024-03"], retry.stdout[-3000:]
+    assert project.results()["events_by_month"]["status"] == "success"
+    generations, rows = served_months(project)
+    assert generations["2024-03"] != before_retry["2024-03"]
+    assert generations["2024-01"] == before_retry["2024-01"]
+    assert rows == oracle(by_month(SECOND, "'2024-01', '2024-02', '2024-03'"))
+
+
+def test_merge_is_refused_naming_why(project: Project) -> None:
+    project.land(FIRST)
+    result = project.dbt("build", "--select", "events", "events_merged", expect_success=False)
+    message = re.sub(r"\s+", " ", result.stdout)
+    assert "events_merged: incremental_strategy 'merge' needs a table format" in message
+    assert "Use 'insert_overwrite'" in message and "'microbatch'" in message
