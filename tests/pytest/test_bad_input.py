@@ -47,8 +47,8 @@ def test_running_out_of_driver_memory_names_the_setting(tmp_path: Path, raw_data
     # The task's OutOfMemoryError fails the query, or takes the Spark context down first and the
     # query sees it stopped: which one comes first varies from run to run.
     said = re.search(
-        r"The embedded Spark (ran out of memory|stopped, most often after running out of memory)"
-        r": raise SPARK_DRIVER_MEMORY \(now 1g; measured to build: 2g up to SF 1",
+        r"The embedded Spark (ran out of memory|stopped, most often after running out of memory "
+        r"\(its log says\)): raise SPARK_DRIVER_MEMORY \(now 1g; measured to build: 2g up to SF 1",
         result.stdout,
     )
     assert said, result.stdout[-5000:]
