@@ -1,21 +1,15 @@
 """Every incremental strategy a dbt-spark user sets, on plain Parquet: `append` adds the new rows,
 `microbatch` rewrites exactly the batches asked for (and `dbt retry` only the one that failed),
 `merge` is refused naming why. A small project of its own (a seed of events and three models) on
-the adapter and profile of this one; results are read through the catalog (`dbt show`) and
-compared with DuckDB over the seed's versions."""
+the adapter and profile of this one (scratch_project.py), compared with DuckDB over the seed's
+versions."""
 
-import json
 import re
-import subprocess
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import BIN, SCALE
-
-from lakehouse.dbt_env import dbt_environment
+from scratch_project import ScratchProject
 
 PROJECT = {
     "dbt_project.yml": """\
@@ -70,69 +64,15 @@ SECOND = [
 MONTHS = ("--event-time-start", "2024-01-01", "--event-time-end", "2024-04-01")
 
 
-@dataclass
-class Project:
-    folder: Path
-    warehouse: Path
-
-    def land(self, rows: list[tuple[int, str, int]]) -> None:
-        """The seed's next version."""
-        lines = ["event_id,event_date,amount", *(",".join(map(str, row)) for row in rows)]
-        (self.folder / "seeds" / "events.csv").write_text("\n".join(lines) + "\n")
-
-    def dbt(
-        self, *args: str, expect_success: bool = True, **env: str
-    ) -> subprocess.CompletedProcess[str]:
-        environment = {
-            **dbt_environment(SCALE, self.folder / "data", self.warehouse, self.folder),
-            **env,
-        }
-        result = subprocess.run(
-            [str(BIN / "dbt"), *args],
-            cwd=self.folder,
-            env=environment,
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert (result.returncode == 0) == expect_success, (
-            f"dbt {' '.join(args)} exited {result.returncode}:\n{result.stdout[-6000:]}"
-        )
-        return result
-
-    def show(self, sql: str) -> list[dict]:
-        """Rows of a query through the catalog, as `dbt show` prints them. Its run results go
-        elsewhere, so that `dbt retry` still finds those of the last build."""
-        result = self.dbt(
-            "show",
-            "--target-path",
-            str(self.folder / "shown"),
-            "--output",
-            "json",
-            "--limit",
-            "-1",
-            "--inline",
-            sql,
-        )
-        start = result.stdout.rindex("{", 0, result.stdout.index('"show"'))
-        shown, _ = json.JSONDecoder().raw_decode(result.stdout[start:])
-        return shown["show"]
-
-    def results(self) -> dict[str, dict]:
-        """The last command's run_results, by node name."""
-        results = json.loads((self.folder / "target" / "run_results.json").read_text())
-        return {r["unique_id"].split(".")[-1]: r for r in results["results"]}
+def land(project: ScratchProject, rows: list[tuple[int, str, int]]) -> None:
+    """The seed's next version."""
+    lines = ["event_id,event_date,amount", *(",".join(map(str, row)) for row in rows)]
+    project.write("seeds/events.csv", "\n".join(lines) + "\n")
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
-    folder = tmp_path / "strategies"
-    for name, text in PROJECT.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text)
-    (folder / "seeds").mkdir()
-    yield Project(folder, tmp_path / "warehouse")
+def project(tmp_path: Path) -> ScratchProject:
+    return ScratchProject.create(tmp_path, PROJECT)
 
 
 def rows_of(seed: list[tuple[int, str, int]]) -> str:
@@ -145,10 +85,10 @@ def oracle(sql: str) -> list[tuple]:
     return sorted(duckdb.sql(sql).fetchall())
 
 
-def test_append_adds_exactly_the_new_rows(project: Project) -> None:
-    project.land(FIRST)
+def test_append_adds_exactly_the_new_rows(project: ScratchProject) -> None:
+    land(project, FIRST)
     project.dbt("build", "--select", "events", "events_appended")
-    project.land(SECOND)
+    land(project, SECOND)
     project.dbt("build", "--select", "events", "events_appended")
     project.dbt("build", "--select", "events", "events_appended")  # nothing new: nothing added
     served = project.show(
@@ -165,7 +105,7 @@ def test_append_adds_exactly_the_new_rows(project: Project) -> None:
     assert sorted((r["event_id"], r["day"], r["amount"]) for r in served) == expected
 
 
-def served_months(project: Project) -> tuple[dict[str, str], list[tuple]]:
+def served_months(project: ScratchProject) -> tuple[dict[str, str], list[tuple]]:
     """What the view of events_by_month serves: each month's generation (the folder its rows are
     read from) and the rows."""
     served = project.show(
@@ -192,15 +132,15 @@ def by_month(seed: list[tuple[int, str, int]], months: str) -> str:
 
 
 def test_microbatch_rewrites_the_batches_asked_for_and_retry_only_the_failed_one(
-    project: Project,
+    project: ScratchProject,
 ) -> None:
-    project.land(FIRST)
+    land(project, FIRST)
     project.dbt("build", "--select", "events", "events_by_month", *MONTHS)
     first_generations, first_rows = served_months(project)
     assert first_rows == oracle(by_month(FIRST, "'2024-01', '2024-02', '2024-03'"))
 
     # February alone, asked for by its bounds: its partition is rewritten, the others kept.
-    project.land(SECOND)
+    land(project, SECOND)
     project.dbt("seed")
     project.dbt(
         "run",
@@ -241,8 +181,8 @@ def test_microbatch_rewrites_the_batches_asked_for_and_retry_only_the_failed_one
     assert rows == oracle(by_month(SECOND, "'2024-01', '2024-02', '2024-03'"))
 
 
-def test_merge_is_refused_naming_why(project: Project) -> None:
-    project.land(FIRST)
+def test_merge_is_refused_naming_why(project: ScratchProject) -> None:
+    land(project, FIRST)
     result = project.dbt("build", "--select", "events", "events_merged", expect_success=False)
     message = re.sub(r"\s+", " ", result.stdout)
     assert "events_merged: incremental_strategy 'merge' needs a table format" in message
