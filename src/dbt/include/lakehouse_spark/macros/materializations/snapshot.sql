@@ -57,15 +57,15 @@
         {{ create_table_as(True, staged, snapshot_staging_table(strategy, sql, target_relation)) }}
     {%- endcall -%}
     {%- set kept = adapter.get_columns_in_relation(history_table) | map(attribute='name') | list -%}
+    {%- set staged_names = adapter.get_columns_in_relation(staged) | map(attribute='name') | list -%}
     {%- set staging_only = ['dbt_change_type', 'dbt_unique_key'] -%}
     {%- set added = [] -%}
-    {%- for column in adapter.get_columns_in_relation(staged) | map(attribute='name') -%}
+    {%- for column in staged_names -%}
         {%- if column not in kept and column not in staging_only
             and not column.startswith('dbt_unique_key_') -%}
             {%- do added.append(column) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set staged_names = adapter.get_columns_in_relation(staged) | map(attribute='name') | list -%}
     {%- set current_condition = 'history.' ~ columns.dbt_valid_to ~ ' is null' -%}
     {%- if config.get('dbt_valid_to_current') -%}
         {%- set current_condition = '(' ~ current_condition ~ ' or history.' ~ columns.dbt_valid_to

@@ -16,7 +16,7 @@
 {% materialization incremental, adapter='lakehouse_spark', supported_languages=['sql', 'python'] %}
     {%- set strategy = lakehouse_incremental_strategy() -%}
     {%- set appends = strategy == 'append' -%}
-{%- set language = model['language'] -%}
+    {%- set language = model['language'] -%}
     {%- set target_relation = this.incorporate(type='view') -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set served = lakehouse_served_generation(this) -%}
