@@ -60,7 +60,7 @@ up: venv ## docker-compose cluster: images (built without a registry if need be)
 down: ## stop the docker-compose cluster, keeping its tables (docker compose down -v drops them)
 	$(COMPOSE) down
 
-feed: data ## daily feed in FEED_DIR: orders and line items up to UNTIL, a batch per month
+feed: data ## daily feed in FEED_DIR: orders and line items up to UNTIL (a batch per month), that day's customer and part-supplier extracts
 	lakehouse feed start --scale $(SCALE) --until $(UNTIL) --data-dir $(TPCH_DATA_DIR) --feed-dir $(FEED_DIR)
 
 feed-build: venv ## seeds, models and tests on the daily feed (dbt build --full-refresh)

@@ -27,7 +27,10 @@ def _feed(args: argparse.Namespace) -> int:
         if args.action == "start":
             until = _iso_date(args.until)
             folder = daily_feed.start(args.data_dir, args.feed_dir, scale, until)
-            print(f"orders and line items up to {until} landed as one batch per month in {folder}")
+            print(
+                f"orders and line items up to {until} landed as one batch per month, and the "
+                f"customers' and part suppliers' extracts of {until}, in {folder}"
+            )
             return 0
         days = daily_feed.land_next_days(args.data_dir, args.feed_dir, scale, args.days)
     except (

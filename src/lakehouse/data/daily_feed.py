@@ -1,10 +1,14 @@
-"""A daily feed of raw orders and line items, as an upstream system would land them.
+"""A daily feed of raw orders and line items, and daily extracts of the customers and the part
+suppliers, as upstream systems would land them.
 
 `start` lands the history up to a date as a backfill, one batch per month, and `land_next_days`
 lands each following day as its own batch: <feed root>/sf<scale>/{orders,lineitem}/
-landing_date=YYYY-MM-DD/ (a line item lands with its order). The other six tables link to the
-generated ones. Point dbt at the feed with TPCH_DATA_DIR=<feed root>: the raw orders and line items
-are then partitioned by landing date.
+landing_date=YYYY-MM-DD/ (a line item lands with its order). Each landed day, the first included,
+also lands a full extract of the customers and of the part suppliers, in which some rows changed,
+closed or opened since the first day (daily_extracts.py): <feed root>/sf<scale>/{customer,partsupp}/
+landing_date=YYYY-MM-DD/. The other four tables link to the generated ones. Point dbt at the feed
+with TPCH_DATA_DIR=<feed root>: the raw orders, line items and extracts are then partitioned by
+landing date.
 
 A month's backfill lands on the month's last day (the last month's on the day given), so nothing
 lands before its order date: a build that rewrites the months from M on reads only the landing
@@ -14,7 +18,8 @@ per scan of the line items at SF 0.01, against 0.1 s for the same rows in one fi
 months cost a full scan little and leave a daily build the current month's batch to read.
 
 The days come from the generated TPC-H tables (`lakehouse data`), so the whole feed, once every day
-has landed, holds exactly the generated rows.
+has landed, holds exactly the generated orders and line items, and the first day's extracts the
+generated customers and part suppliers.
 """
 
 import shutil
@@ -23,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from lakehouse.data import tpch_data
+from lakehouse.data import daily_extracts, tpch_data
 
 FEED_TABLES = ("orders", "lineitem")
 PARTITION = "landing_date"
@@ -62,14 +67,13 @@ def order_dates(source: Path) -> tuple[date, date]:
     ).fetchone()
 
 
-def _land(source: Path, feed: Path, table: str, where: str, landing: str) -> None:
-    """Land the rows of a table that `where` selects, each in the folder of the day `landing`
-    gives. The files are written into a hidden folder (readers skip it), and each landing folder is
+def _land(feed: Path, table: str, rows: str) -> None:
+    """Land the rows of a table (a query with a landing_date column), each in the folder of its
+    day. The files are written into a hidden folder (readers skip it), and each landing folder is
     moved into place whole."""
     hidden = feed / f".landing-{table}"
     shutil.rmtree(hidden, ignore_errors=True)
     (feed / table).mkdir(parents=True, exist_ok=True)
-    rows = _landing_query(source, table, where, landing)
     duckdb.sql(
         f"copy ({rows}) to '{hidden}' "
         f"(format parquet, partition_by ({PARTITION}), filename_pattern '{table}_{{i}}')"
@@ -79,10 +83,24 @@ def _land(source: Path, feed: Path, table: str, where: str, landing: str) -> Non
     hidden.rmdir()
 
 
-def landed_days(feed_dir: Path) -> list[date]:
-    """Days that have landed, from the names of the orders' landing folders."""
+def _land_batch(source: Path, feed: Path, where: str, landing: str) -> None:
+    """Land the orders that `where` selects and their line items, on the day `landing` gives.
+    Line items land before their orders, so a build never sees orders without their items."""
+    for table in reversed(FEED_TABLES):
+        _land(feed, table, _landing_query(source, table, where, landing))
+
+
+def _land_extracts(source: Path, feed: Path, first: date, day: date) -> None:
+    """Land the extracts of `day`, in a feed whose first day is `first`."""
+    for table in daily_extracts.EXTRACT_TABLES:
+        rows = daily_extracts.extract(source, table, first, day)
+        _land(feed, table, f"select *, date '{day}' as {PARTITION} from ({rows})")
+
+
+def landed_days(feed_dir: Path, table: str = "orders") -> list[date]:
+    """Days that have landed, from the names of a table's landing folders."""
     prefix = f"{PARTITION}="
-    folder = feed_dir / "orders"
+    folder = feed_dir / table
     if not folder.is_dir():
         return []
     return sorted(
@@ -110,20 +128,18 @@ def start(source_root: Path, feed_root: Path, scale: float, until: date) -> Path
             target.unlink()
         elif target.exists():
             shutil.rmtree(target)
-        if table not in FEED_TABLES:
+        if table not in (*FEED_TABLES, *daily_extracts.EXTRACT_TABLES):
             target.symlink_to((source / table).resolve(), target_is_directory=True)
     # One batch per month, landed on the month's last day (the last month's on `until`).
     landing = f"least(last_day(o.o_orderdate), date '{until}')"
-    for table in reversed(FEED_TABLES):
-        _land(source, feed, table, f"o.o_orderdate <= date '{until}'", landing)
+    _land_batch(source, feed, f"o.o_orderdate <= date '{until}'", landing)
+    _land_extracts(source, feed, until, until)
     return feed
 
 
 def land_next_days(source_root: Path, feed_root: Path, scale: float, days: int) -> list[date]:
-    """Land the `days` days after the latest landed one; returns them (none once all have landed).
-
-    Line items land before their orders, so a build never sees orders without their items.
-    """
+    """Land the `days` days after the latest landed one, each with its extracts; returns them
+    (none once all have landed)."""
     source = tpch_data.dataset_dir(source_root, scale)
     feed = tpch_data.dataset_dir(feed_root, scale)
     landed = landed_days(feed)
@@ -139,7 +155,14 @@ def land_next_days(source_root: Path, feed_root: Path, scale: float, days: int) 
             f"where o_orderdate > date '{landed[-1]}' order by 1 limit {int(days)}"
         ).fetchall()
     ]
+    extracted = landed_days(feed, daily_extracts.EXTRACT_TABLES[0])
+    if not extracted:
+        raise FeedError(
+            f"the feed in {feed} has no daily extracts of the customers (laid out by an earlier "
+            f"version): lay it out afresh with `lakehouse feed start --until {landed[0]}`"
+        )
+    first = extracted[0]
     for day in next_days:
-        for table in reversed(FEED_TABLES):
-            _land(source, feed, table, f"o.o_orderdate = date '{day}'", f"date '{day}'")
+        _land_batch(source, feed, f"o.o_orderdate = date '{day}'", f"date '{day}'")
+        _land_extracts(source, feed, first, day)
     return next_days
