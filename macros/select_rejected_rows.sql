@@ -5,4 +5,5 @@
         _metadata.file_path as source_file
     from {{ source_relation }}
     where {{ breaks_rejection_rules(source_relation.identifier) }}
+        and {{ in_latest_extract(source_relation.identifier) }}
 {%- endmacro %}

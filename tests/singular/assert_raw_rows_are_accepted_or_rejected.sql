@@ -1,5 +1,6 @@
--- Every raw row is either accepted into staging or kept in its table's quarantine: returns one row
--- per raw table whose row count differs from staging plus rejected.
+-- Every raw row (of the latest extract, for a table landed as daily extracts) is either accepted
+-- into staging or kept in its table's quarantine: returns one row per raw table whose row count
+-- differs from staging plus rejected.
 with
 
 counts as (
@@ -16,7 +17,10 @@ counts as (
     {%- for table, staging_model in tables %}
         select
             '{{ table }}' as raw_table,
-            (select count(*) from {{ source('tpch', table) }}) as raw_rows,
+            (
+                select count(*) from {{ source('tpch', table) }}
+                where {{ in_latest_extract(table) }}
+            ) as raw_rows,
             (select count(*) from {{ ref(staging_model) }}) as accepted_rows,
             (select count(*) from {{ ref('stg_tpch__' ~ table ~ '_rejected') }}) as rejected_rows
         {% if not loop.last %}union all{% endif %}

@@ -2,7 +2,7 @@ with
 
 source as (
     select * from {{ source('tpch', 'customer') }}
-    where not {{ breaks_rejection_rules('customer') }}
+    where not {{ breaks_rejection_rules('customer') }} and {{ in_latest_extract('customer') }}
 ),
 
 renamed as (
@@ -14,7 +14,8 @@ renamed as (
         trim(c_phone) as phone_number,
         c_acctbal as account_balance,
         upper(trim(c_mktsegment)) as market_segment,
-        trim(c_comment) as customer_comment
+        trim(c_comment) as customer_comment,
+        {{ extracted_at() }}
     from source
 )
 

@@ -2,7 +2,7 @@ with
 
 source as (
     select * from {{ source('tpch', 'partsupp') }}
-    where not {{ breaks_rejection_rules('partsupp') }}
+    where not {{ breaks_rejection_rules('partsupp') }} and {{ in_latest_extract('partsupp') }}
 ),
 
 renamed as (
@@ -11,7 +11,8 @@ renamed as (
         ps_suppkey as supplier_key,
         ps_availqty as available_quantity,
         ps_supplycost as supply_cost,
-        trim(ps_comment) as part_supplier_comment
+        trim(ps_comment) as part_supplier_comment,
+        {{ extracted_at() }}
     from source
 )
 

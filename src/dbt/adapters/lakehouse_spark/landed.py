@@ -2,7 +2,8 @@
 
 A raw table is *landed* when its files lie in one folder per landing partition
 (`<column>=<value>/`, the daily feed's `landing_date=YYYY-MM-DD/`), each partition written once and
-only added to. A data test of such a table, or of a view that reads it and nothing else, that
+only added to. A data test of such a table, or of a view that reads it and nothing else and passes
+its landing column on (declared in the view's YAML), that
 passed on every partition up to the latest one, D, needs to read only the partitions after D the
 next time, provided nothing it read up to D changed. What it read up to D is its *state*: for each
 relation the test reads, the fingerprint of the landed partitions up to D (and a view's text), or
@@ -132,7 +133,9 @@ class LandedTests:
         if len(parents) != 1 or not parents[0].startswith("source."):
             return None
         landed = self.tables.get(graph["sources"][parents[0]]["relation_name"])
-        if landed is None:
+        # A view that does not pass the landing column on (the latest of full daily extracts, say)
+        # does not only add rows as partitions land.
+        if landed is None or landed.column not in node["columns"]:
             return None
         described = self.served_state.describe(node["relation_name"])
         return (landed, described.text) if described else None
