@@ -137,7 +137,7 @@ class ServedState:
             return described.properties.get(FILES)
         if kind == "seed":
             return described.properties.get(CHECKSUM)
-        if kind == "model" and described.is_view:
+        if kind in ("model", "snapshot") and described.is_view:
             if node["config"]["materialized"] == "view":
                 return self._combine(described.text, node["depends_on"]["nodes"], graph)
             served = generations.served(node["alias"], described.text)

@@ -12,7 +12,8 @@
 {% macro lakehouse_spark__get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- if config.get('where') -%}
-        {%- do conditions.append('(' ~ config.get('where') ~ ')') -%}
+        {#- `true and`: right after `where`, an opening parenthesis would read as column aliases. -#}
+        {%- do conditions.append('true and (' ~ config.get('where') ~ ')') -%}
     {%- endif -%}
     {%- set tested = graph.nodes.get(model.attached_node) if execute else none -%}
     {%- if (config.get('meta') or {}).get('rebuilt_partitions_only') -%}
