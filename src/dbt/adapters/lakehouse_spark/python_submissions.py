@@ -80,7 +80,24 @@ class ConnectPythonJobHelper(_LakehouseHelper):
         _require_reachable(url)
         # Through pyspark.sql's builder, which also switches pyspark.sql.functions and Window to
         # Spark Connect for the model code.
-        return SparkSession.builder.remote(url).getOrCreate()
+        session = SparkSession.builder.remote(url).getOrCreate()
+        _bound_retries(session, self.credentials)
+        return session
+
+
+def _bound_retries(session: Any, credentials: SparkCredentials) -> None:
+    """Retry a lost server as the Thrift target does (connect_retries times, connect_timeout
+    seconds apart) instead of for the Connect client's default ten minutes."""
+    from pyspark.sql.connect.client.retries import DefaultPolicy
+
+    pause = int(credentials.connect_timeout) * 1000
+    policy = DefaultPolicy(
+        max_retries=int(credentials.connect_retries),
+        initial_backoff=pause,
+        backoff_multiplier=1.0,
+        max_backoff=pause,
+    )
+    session.client.set_retry_policies([policy])
 
 
 def _require_reachable(url: str) -> None:
