@@ -13,8 +13,15 @@ orders as (
     {{ incremental_month_filter('order_date', landed=true) }}
 ),
 
-part_suppliers as (
-    select * from {{ ref('stg_tpch__part_suppliers') }}
+-- Each supply cost with the days it held (from the extracts, part_suppliers_snapshot): a line
+-- item costs what its offer cost on the order date, so a month once built keeps its costs.
+part_supplier_costs as (
+    select
+        part_key,
+        supplier_key,
+        supply_cost,
+        {{ version_validity(['part_key', 'supplier_key']) }}
+    from {{ ref('part_suppliers_snapshot') }}
 ),
 
 ship_modes as (
@@ -43,15 +50,16 @@ joined as (
         line_items.extended_price,
         line_items.discount_rate,
         line_items.tax_rate,
-        part_suppliers.supply_cost as unit_supply_cost,
+        part_supplier_costs.supply_cost as unit_supply_cost,
         ship_modes.sla_days as carrier_sla_days
     from line_items
     inner join orders
         on line_items.order_key = orders.order_key
-    left join part_suppliers
+    left join part_supplier_costs
         on
-            line_items.part_key = part_suppliers.part_key
-            and line_items.supplier_key = part_suppliers.supplier_key
+            line_items.part_key = part_supplier_costs.part_key
+            and line_items.supplier_key = part_supplier_costs.supplier_key
+            and {{ held_on('part_supplier_costs', 'orders.order_date') }}
     left join ship_modes
         on line_items.ship_mode = ship_modes.ship_mode
 ),

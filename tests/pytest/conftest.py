@@ -343,7 +343,15 @@ def copy_repository(copy: Path) -> Path:
     return copy
 
 
-PROJECT_PARTS = ["dbt_project.yml", "models", "python_models", "macros", "seeds", "tests"]
+PROJECT_PARTS = [
+    "dbt_project.yml",
+    "models",
+    "python_models",
+    "macros",
+    "seeds",
+    "snapshots",
+    "tests",
+]
 
 
 def project_with_changes(destination: Path, changes: dict[str, Callable[[str], str]]) -> Path:

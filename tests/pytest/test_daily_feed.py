@@ -23,13 +23,24 @@ from dbt.adapters.lakehouse_spark import generations
 from lakehouse.data import published_files
 
 FACTS = ["fct_order_items", "fct_orders", "supplier_monthly_deliveries"]  # the last is Python
-# Kept by month from the facts' rebuilt months: a mart, and the monthly parts of another.
-MONTHLY = ["revenue_by_nation_month", "int_supplier_deliveries__monthly"]
+# Kept by month from the facts' rebuilt months: marts, and the monthly parts of another.
+MONTHLY = [
+    "revenue_by_nation_month",
+    "revenue_by_segment_month",
+    "int_supplier_deliveries__monthly",
+]
 # What a new day rebuilds: the line items joined with their orders, the facts that read them, and
 # what is kept by month downstream of them.
 INCREMENTAL = ["int_order_items__enriched", *FACTS, *MONTHLY]
+# The history of the daily extracts, and the customer dimension built from it.
+HISTORY = ["customers_snapshot", "part_suppliers_snapshot", "dim_customer_history"]
 # Compared with a full build: the facts, and the marts over all history kept from monthly parts.
-MARTS = [*FACTS, "revenue_by_nation_month", "supplier_delivery_performance"]
+MARTS = [
+    *FACTS,
+    "revenue_by_nation_month",
+    "revenue_by_segment_month",
+    "supplier_delivery_performance",
+]
 LATE_DAY, LAST_DAY = "1998-07-31", "1998-08-02"
 
 
@@ -155,18 +166,141 @@ def assert_marts_agree_with_duckdb(lakehouse: Lakehouse) -> None:
     assert actual == expected
 
 
+def extract_versions(lakehouse: Lakehouse, table: str, key: str, checked: str) -> str:
+    """DuckDB SQL: the SCD2 history of a table's landed daily extracts, each of which a snapshot
+    read (check strategy, dated by the extract): a key's version starts at the first extract
+    where its checked columns differ from the previous extract's, and ends where the next starts;
+    a key missing from the latest extract is closed (valid_to 'closed'). The first version of a
+    key holds from the start (valid_from null)."""
+    extracts = (
+        f"read_parquet('{lakehouse.dataset_dir / table}/*/*.parquet', hive_partitioning = true)"
+    )
+    return f"""
+        with rows as (
+            select {key}, {checked}, landing_date,
+                row({checked}) is distinct from lag(row({checked})) over w as starts,
+                row_number() over w = 1 as first
+            from {extracts} window w as (partition by {key} order by landing_date)
+        ),
+        last_seen as (
+            select {key}, max(landing_date) as seen,
+                (select max(landing_date) from {extracts}) as latest
+            from {extracts} group by all
+        )
+        select {key}, {checked},
+            case when first then null else landing_date end as valid_from,
+            coalesce(
+                cast(lead(landing_date) over (partition by {key} order by landing_date) as varchar),
+                case when seen < latest then 'closed' end
+            ) as valid_to
+        from rows join last_seen using ({key}) where starts
+    """
+
+
+def held_on(version: str, day: str) -> str:
+    """DuckDB SQL: the version (of extract_versions) held on the day (a closed one until today)."""
+    return (
+        f"({version}.valid_from is null or {version}.valid_from <= {day}) and "
+        f"({version}.valid_to is null or {version}.valid_to = 'closed' "
+        f"or {day} < cast({version}.valid_to as date))"
+    )
+
+
+def assert_history_agrees_with_the_extracts(lakehouse: Lakehouse) -> None:
+    """The snapshots and dim_customer_history, read through the catalog, hold the versions the
+    landed extracts show (a closed version's time is when the snapshot saw it gone: 'closed'); the
+    supply costs and the segments the marts used are those of the order date (DuckDB as-of joins
+    over the landed files)."""
+    snapshots = {  # raw table: snapshot, raw key and checked columns, the snapshot's
+        "customer": ("customers_snapshot", "c_custkey", "c_acctbal, c_mktsegment",
+                     "customer_key", "account_balance, market_segment"),
+        "partsupp": ("part_suppliers_snapshot", "ps_partkey, ps_suppkey", "ps_supplycost",
+                     "part_key, supplier_key", "supply_cost"),
+    }  # fmt: skip
+    lakehouse.served().read(f"analytics_snapshots.{name}" for name, *_ in snapshots.values())
+    for table, (name, raw_key, raw_checked, key, checked) in snapshots.items():
+        actual = lakehouse.query(f"""
+            select {key}, {checked},
+                case when row_number() over (partition by {key} order by dbt_valid_from) > 1
+                    then cast(dbt_valid_from as date) end,
+                case when dbt_valid_to > timestamp '2000-01-01' then 'closed'
+                    else cast(cast(dbt_valid_to as date) as varchar) end
+            from {lakehouse.table("analytics_snapshots", name)} order by all
+        """)
+        expected = lakehouse.query(
+            f"{extract_versions(lakehouse, table, raw_key, raw_checked)} order by all"
+        )
+        assert actual == expected, name
+        keys = {row[: raw_key.count(",") + 1] for row in actual}
+        assert len(actual) > len(keys), f"some rows of {table} changed"
+    history = lakehouse.mart("dim_customer_history")
+    customers = lakehouse.table("analytics_snapshots", "customers_snapshot")
+    assert lakehouse.query(f"select count(*) from {history}") == lakehouse.query(
+        f"select count(*) from {customers}"
+    )
+    versions = (
+        f"({extract_versions(lakehouse, 'customer', 'c_custkey', 'c_acctbal, c_mktsegment')})"
+    )
+    items = f"""
+        {lakehouse.raw("lineitem")} l join {lakehouse.raw("orders")} o on l.l_orderkey = o.o_orderkey
+        join {versions} v on o.o_custkey = v.c_custkey and {held_on("v", "o.o_orderdate")}
+    """
+    expected = lakehouse.query(f"""
+        select date_trunc('month', o_orderdate)::date, c_mktsegment, count(distinct o_custkey),
+            count(distinct o_orderkey), sum(l_extendedprice * (1 - l_discount))
+        from {items} group by all order by all
+    """)
+    actual = lakehouse.query(f"""
+        select order_month, market_segment, customer_count, order_count, net_revenue
+        from {lakehouse.mart("revenue_by_segment_month")} order by all
+    """)
+    assert actual == expected
+    # Some orders were placed in a segment their customer has left since.
+    latest = f"(select * from {versions} where valid_to is null)"
+    moved = lakehouse.query(f"""
+        select count(*) from {items} join {latest} now on o.o_custkey = now.c_custkey
+        where now.c_mktsegment != v.c_mktsegment
+    """)[0][0]
+    assert moved > 0
+    offers = (
+        f"({extract_versions(lakehouse, 'partsupp', 'ps_partkey, ps_suppkey', 'ps_supplycost')})"
+    )
+    expected = lakehouse.query(f"""
+        select date_trunc('month', o_orderdate)::date, sum(l_quantity * c.ps_supplycost)
+        from {lakehouse.raw("lineitem")} l join {lakehouse.raw("orders")} o on l.l_orderkey = o.o_orderkey
+        join {offers} c on (l.l_partkey, l.l_suppkey) = (c.ps_partkey, c.ps_suppkey)
+            and {held_on("c", "o.o_orderdate")}
+        group by all order by all
+    """)
+    actual = lakehouse.query(f"""
+        select order_month, sum(supply_cost) from {lakehouse.mart("fct_order_items")}
+        group by all order by all
+    """)
+    assert actual == expected
+
+
 def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> None:
     lh = Lakehouse(root=tmp_path, data_dir=tmp_path / "feed")
     feed(lh, raw_data, "start", "--until", LATE_DAY)  # the history up to July 31, a batch per month
     held = hold_back(lh, LATE_DAY)  # two July 31 orders will land two days late
     lh.dbt(
         "build", "--resource-type", "seed", "--resource-type", "model",
+        "--resource-type", "snapshot",
         "--select", "+fct_orders", "+supplier_monthly_deliveries", "+revenue_by_nation_month",
-        "+supplier_delivery_performance",
+        "+supplier_delivery_performance", "+revenue_by_segment_month",
     )  # fmt: skip
     assert_raw_spark_replay_builds_the_same_facts(lh, tmp_path / "replay")
     feed(lh, raw_data, "next")  # August 1: the latest loaded month is August now
-    lh.dbt("run", "--select", *INCREMENTAL)
+    lh.dbt(
+        "build",
+        "--resource-type",
+        "snapshot",
+        "--resource-type",
+        "model",
+        "--select",
+        *INCREMENTAL,
+        *HISTORY,
+    )
     feed(lh, raw_data, "next")  # August 2, with the held-back July orders landing late
     for table in ["orders", "lineitem"]:
         (held / table / "late.parquet").rename(
@@ -177,7 +311,7 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
     served_before = lh.served().read(views)
     # With their data tests (those of these models alone: not every dimension is built here).
     lh.dbt(
-        "build", "--select", *INCREMENTAL, "supplier_delivery_performance",
+        "build", "--select", *INCREMENTAL, *HISTORY, "supplier_delivery_performance",
         "--indirect-selection", "cautious",
     )  # fmt: skip
     assert_views_serve_new_generations(served_before, lh.served(), views)
@@ -199,6 +333,7 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
 
     day_by_day = fingerprint(lh, MARTS)
     assert_marts_agree_with_duckdb(lh)
+    assert_history_agrees_with_the_extracts(lh)
     lh.dbt("run", "--full-refresh", "--select", *INCREMENTAL, "supplier_delivery_performance")
     assert fingerprint(lh, MARTS) == day_by_day
 
@@ -213,3 +348,63 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         where order_key in (select o_orderkey from read_parquet('{lh.dataset_dir}/orders/**/late.parquet'))
     """)[0][0]
     assert late_orders == 2
+
+
+def test_daily_extracts_change_a_documented_share_and_reproduce(
+    tmp_path: Path, raw_data: Path
+) -> None:
+    """The first day's extracts are the generated rows; each later day changes about 1% of the
+    customers (balance and segment) and of the offers (supply cost) and nothing else of them,
+    closes customers who never order and opens new ones, who have no orders either; laid out
+    again, the feed holds the same extracts."""
+    feeds = [Lakehouse(root=tmp_path / name, data_dir=tmp_path / name / "feed") for name in "ab"]
+    for lh in feeds:
+        feed(lh, raw_data, "start", "--until", "1998-07-20")
+        feed(lh, raw_data, "next", "--days", "4")
+    lh, generated_data = feeds[0], Lakehouse(root=tmp_path, data_dir=raw_data)
+
+    def extracts(lakehouse: Lakehouse, table: str) -> str:
+        folder = lakehouse.dataset_dir / table
+        return f"read_parquet('{folder}/*/*.parquet', hive_partitioning = true)"
+
+    for table in ["customer", "partsupp"]:
+        generated = lh.query(f"select * from {generated_data.raw(table)} order by all")
+        first = lh.query(f"""
+            select * exclude (landing_date) from {extracts(lh, table)}
+            where landing_date = '1998-07-20' order by all
+        """)
+        assert first == generated, table
+        again = f"select * from {extracts(feeds[1], table)} order by all"
+        assert lh.query(f"select * from {extracts(lh, table)} order by all") == lh.query(again)
+
+    days = lh.query(f"select count(distinct landing_date) from {extracts(lh, 'customer')}")[0][0]
+    assert days == 5
+    generated = generated_data.raw("customer")
+    changed, other_columns_kept = lh.query(f"""
+        select
+            count(*) filter (e.c_acctbal != g.c_acctbal) / count(*),
+            bool_and((e.c_name, e.c_address, e.c_nationkey, e.c_phone, e.c_comment)
+                = (g.c_name, g.c_address, g.c_nationkey, g.c_phone, g.c_comment))
+        from {extracts(lh, "customer")} e join {generated} g using (c_custkey)
+        where landing_date = '1998-07-24'
+    """)[0]
+    assert 0.02 <= changed <= 0.06 and other_columns_kept  # four days of about 1% each
+    cost_changed = lh.query(f"""
+        select count(*) filter (e.ps_supplycost != g.ps_supplycost) / count(*)
+        from {extracts(lh, "partsupp")} e join {generated_data.raw("partsupp")} g using (ps_partkey, ps_suppkey)
+        where landing_date = '1998-07-24'
+    """)[0][0]
+    assert 0.02 <= cost_changed <= 0.06
+    orders = generated_data.raw("orders")
+    closed, opened, ordering = lh.query(f"""
+        with latest as (select * from {extracts(lh, "customer")} where landing_date = '1998-07-24')
+        select
+            (select list(c_custkey order by c_custkey) from {generated}
+                where c_custkey not in (select c_custkey from latest)),
+            (select list(c_custkey order by c_custkey) from latest
+                where c_custkey > (select max(c_custkey) from {generated})),
+            (select count(*) from {orders} where o_custkey % 3 = 0
+                or o_custkey > (select max(c_custkey) from {generated}))
+    """)[0]
+    assert closed and all(key % 3 == 0 for key in closed)
+    assert len(opened) == 4 and ordering == 0  # one a day at SF 0.01

@@ -86,18 +86,27 @@ def page() -> Iterator[Page]:
 def _upstream_closure(model: str) -> set[str]:
     """Node ids of the model and everything it reads, from the refs and sources in the code
     itself (independent of dbt's manifest, which the site displays)."""
-    reads: dict[str, set[str]] = {}
-    for path in [*PROJECT_DIR.glob("models/**/*.sql"), *PROJECT_DIR.glob("python_models/**/*.py")]:
-        code = path.read_text()
+
+    def read_by(code: str) -> set[str]:
         refs = re.findall(r"""ref\(\s*['"](\w+)['"]\s*\)""", code)
         sources = re.findall(r"""source\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]\s*\)""", code)
-        reads[path.stem] = {*refs, *(f"{s}.{t}" for s, t in sources)}
+        return {*refs, *(f"{s}.{t}" for s, t in sources)}
+
+    reads: dict[str, set[str]] = {}
+    for path in [*PROJECT_DIR.glob("models/**/*.sql"), *PROJECT_DIR.glob("python_models/**/*.py")]:
+        reads[path.stem] = read_by(path.read_text())
+    snapshots = set()
+    for path in PROJECT_DIR.glob("snapshots/*.yml"):
+        for snapshot in yaml.safe_load(path.read_text())["snapshots"]:
+            snapshots.add(snapshot["name"])
+            reads[snapshot["name"]] = read_by(snapshot["relation"])
     seeds = {path.stem for path in PROJECT_DIR.glob("seeds/*.csv")}
 
     def node_id(name: str) -> str:
         if "." in name:
             return f"source.tpch_lakehouse.{name}"
-        return f"{'seed' if name in seeds else 'model'}.tpch_lakehouse.{name}"
+        kind = "seed" if name in seeds else "snapshot" if name in snapshots else "model"
+        return f"{kind}.tpch_lakehouse.{name}"
 
     found, pending = set(), [model]
     while pending:
@@ -117,7 +126,9 @@ def test_lineage_graph_shows_a_mart_with_all_its_upstreams(page: Page, docs_url:
     page.wait_for_timeout(1500)  # the graph lays itself out
 
     shown = set(page.evaluate(VISIBLE_GRAPH_NODES))
-    data_nodes = {node for node in shown if node.split(".")[0] in ("model", "seed", "source")}
+    data_nodes = {
+        node for node in shown if node.split(".")[0] in ("model", "seed", "snapshot", "source")
+    }
     assert data_nodes == _upstream_closure(MART)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "docs-lineage-graph.png")

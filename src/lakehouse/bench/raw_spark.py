@@ -3,7 +3,8 @@
 - `build`: the statements a `dbt build` ran, taken from its run_results.json and manifest.json,
   back to back in the order dbt finished them (a node finishes after its parents): the raw tables
   registered as the on-run-start hook does, seeds loaded, each model created from its compiled SQL
-  (or its compiled Python run), each data test's query counted.
+  (or its compiled Python run), each snapshot created as its first run, each data test's query
+  counted.
 - `queries`: the 22 official TPC-H queries over the raw Parquet files, each run twice (cold, then
   warm) and collected.
 
@@ -31,16 +32,21 @@ def session(warehouse: Path):
 
 
 def _register_sources(spark, manifest: dict, dataset: Path) -> None:
-    """The raw tables, as register_tpch_sources creates them."""
+    """The raw tables, as register_tpch_sources creates them: partitioned by landing date where
+    the files lie in landing folders (the daily feed)."""
     for source in manifest["sources"].values():
         table = f"{source['schema']}.{source['identifier']}"
+        location = dataset / source["identifier"]
         columns = ", ".join(f"{c['name']} {c['data_type']}" for c in source["columns"].values())
+        landed = "landing_date" in source["columns"] and any(location.glob("landing_date=*"))
+        layout = (
+            "partitioned by (landing_date)" if landed else "options (recursiveFileLookup 'true')"
+        )
         spark.sql(f"create schema if not exists {source['schema']}")
         spark.sql(f"drop table if exists {table}")
-        spark.sql(
-            f"create table {table} ({columns}) using parquet "
-            f"options (recursiveFileLookup 'true') location '{dataset / source['identifier']}'"
-        )
+        spark.sql(f"create table {table} ({columns}) using parquet {layout} location '{location}'")
+        if landed:
+            spark.sql(f"repair table {table} sync partitions")
         spark.sql(f"select count(*) from {table}").collect()
 
 
@@ -79,6 +85,22 @@ def _create_model(spark, node: dict, compiled: str) -> None:
     spark.sql(f"create table {relation} using parquet {partitioned}as {compiled}")
 
 
+def _create_snapshot(spark, node: dict, compiled: str) -> None:
+    """A snapshot's first run: every row of its relation, as the first version of its key."""
+    config = node["config"]
+    keys = (
+        config["unique_key"] if isinstance(config["unique_key"], list) else [config["unique_key"]]
+    )
+    updated_at = config["updated_at"]
+    spark.sql(f"drop table if exists {node['relation_name']}")
+    spark.sql(
+        f"create table {node['relation_name']} using parquet as select *, "
+        f"md5(concat_ws('|', {', '.join(keys)}, {updated_at})) as dbt_scd_id, "
+        f"{updated_at} as dbt_updated_at, {updated_at} as dbt_valid_from, "
+        f"cast(null as timestamp) as dbt_valid_to from ({compiled}) as t"
+    )
+
+
 def build(run_results: Path, manifest_path: Path, dataset: Path, warehouse: Path) -> dict:
     """Replay a dbt build; returns seconds per phase and per node kind."""
     started = time.perf_counter()
@@ -94,7 +116,7 @@ def build(run_results: Path, manifest_path: Path, dataset: Path, warehouse: Path
     schemas = {node["schema"] for node in manifest["nodes"].values() if node.get("schema")}
     for schema in schemas:
         spark.sql(f"create schema if not exists {schema}")
-    spent = {"seed": 0.0, "model": 0.0, "test": 0.0}
+    spent = {"seed": 0.0, "model": 0.0, "snapshot": 0.0, "test": 0.0}
     for result in results:
         kind = result["unique_id"].split(".")[0]
         if kind not in spent:
@@ -105,6 +127,8 @@ def build(run_results: Path, manifest_path: Path, dataset: Path, warehouse: Path
             _load_seed(spark, node, paths.PROJECT_DIR)
         elif kind == "model":
             _create_model(spark, node, result["compiled_code"])
+        elif kind == "snapshot":
+            _create_snapshot(spark, node, result["compiled_code"])
         else:
             spark.sql(f"select count(*) from ({result['compiled_code']}) as t").collect()
         spent[kind] += time.perf_counter() - phase
