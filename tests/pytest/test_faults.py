@@ -49,7 +49,7 @@ def broken_marts_built(tmp_path_factory: pytest.TempPathFactory, raw_data: Path)
     lakehouse = Lakehouse(root=tmp_path_factory.mktemp("faults"), data_dir=raw_data)
     lakehouse.dbt(
         "build", "--select", *(f"+{mart}" for mart in BROKEN_MARTS),
-        "--resource-type", "seed", "--resource-type", "model",
+        "--resource-type", "seed", "--resource-type", "snapshot", "--resource-type", "model",
     )  # fmt: skip
     return lakehouse
 
