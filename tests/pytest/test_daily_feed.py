@@ -172,9 +172,9 @@ def extract_versions(lakehouse: Lakehouse, table: str, key: str, checked: str) -
     where its checked columns differ from the previous extract's, and ends where the next starts;
     a key missing from the latest extract is closed (valid_to 'closed'). The first version of a
     key holds from the start (valid_from null)."""
-    extracts = (
-        f"read_parquet('{lakehouse.dataset_dir / table}/*/*.parquet', hive_partitioning = true)"
-    )
+    folder = lakehouse.dataset_dir / table
+    extracts = f"read_parquet('{folder}/*/*.parquet', hive_partitioning = true)"
+    latest = max(folder.glob("landing_date=*")).name.removeprefix("landing_date=")
     return f"""
         with rows as (
             select {key}, {checked}, landing_date,
@@ -183,15 +183,13 @@ def extract_versions(lakehouse: Lakehouse, table: str, key: str, checked: str) -
             from {extracts} window w as (partition by {key} order by landing_date)
         ),
         last_seen as (
-            select {key}, max(landing_date) as seen,
-                (select max(landing_date) from {extracts}) as latest
-            from {extracts} group by all
+            select {key}, max(landing_date) as seen from {extracts} group by all
         )
         select {key}, {checked},
             case when first then null else landing_date end as valid_from,
             coalesce(
                 cast(lead(landing_date) over (partition by {key} order by landing_date) as varchar),
-                case when seen < latest then 'closed' end
+                case when seen < date '{latest}' then 'closed' end
             ) as valid_to
         from rows join last_seen using ({key}) where starts
     """

@@ -91,7 +91,7 @@ def _create_snapshot(spark, node: dict, compiled: str) -> None:
     keys = (
         config["unique_key"] if isinstance(config["unique_key"], list) else [config["unique_key"]]
     )
-    updated_at = config["updated_at"]
+    updated_at = config.get("updated_at") or "current_timestamp()"  # check strategy: run time
     spark.sql(f"drop table if exists {node['relation_name']}")
     spark.sql(
         f"create table {node['relation_name']} using parquet as select *, "

@@ -10,8 +10,9 @@
         {%- endfor -%}
         {%- if kept.values() | sum -%}
             {{ log('Nothing they read changed: ' ~ kept.model ~ ' models, ' ~ kept.snapshot
-                ~ ' snapshots and ' ~ kept.seed ~ ' seeds kept as published, ' ~ kept.test ~ ' data tests passed again without '
-                ~ 'running. `dbt build --full-refresh` rebuilds and runs everything.', info=True) }}
+                ~ ' snapshots and ' ~ kept.seed ~ ' seeds kept as published, ' ~ kept.test
+                ~ ' data tests passed again without running. `dbt build --full-refresh` rebuilds'
+                ~ ' and runs everything.', info=True) }}
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}
