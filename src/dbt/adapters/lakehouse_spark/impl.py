@@ -9,7 +9,7 @@ from dbt.adapters.base.impl import AdapterTrackingRelationInfo
 from dbt.adapters.spark.connections import SparkConnectionMethod
 from dbt.adapters.spark.impl import SparkAdapter
 
-from dbt.adapters.lakehouse_spark import generations
+from dbt.adapters.lakehouse_spark import generations, microbatch_plan
 from dbt.adapters.lakehouse_spark.__version__ import version
 from dbt.adapters.lakehouse_spark.connections import ADAPTER_TYPE, LakehouseSparkConnectionManager
 from dbt.adapters.lakehouse_spark.landed import LANDED_TESTS, MARK, LandedTests, landed_marks
@@ -96,8 +96,9 @@ class LakehouseSparkAdapter(SparkAdapter):
     @available
     def served_generation(self, relation) -> dict | None:
         """What the model's view serves: {'table_generation', 'generation', 'partitioned',
-        'inputs'} (generations.Served, and the inputs that generation was built from, None if
-        unknown); None before the model's first build in generations."""
+        'inputs', 'batches'} (generations.Served, the inputs that generation was built from, None
+        if unknown, and a microbatch model's batches built from them); None before the model's
+        first build in generations."""
         described = self.served_state.describe(str(relation))
         if described is None or not described.is_view:
             return None
@@ -109,6 +110,7 @@ class LakehouseSparkAdapter(SparkAdapter):
             "generation": served.generation,
             "partitioned": served.partitioned,
             "inputs": described.properties.get(INPUTS),
+            "batches": described.properties.get(microbatch_plan.BATCHES),
         }
 
     @available
@@ -157,6 +159,24 @@ class LakehouseSparkAdapter(SparkAdapter):
         """Stores the inputs of the generation the model's view now serves (after the switch: a
         run stopped in between leaves the older inputs, and the next run builds again)."""
         return self._keep_property(relation, INPUTS, inputs or "unknown")
+
+    @available
+    def batch_is_built(self, ranges: str | None, batch: dict) -> bool:
+        """Whether the ranges a microbatch model's view records hold this batch."""
+        return microbatch_plan.covers(ranges, batch)
+
+    @available
+    def record_batch(self, relation, inputs: str | None, ranges: str | None, batch: dict) -> str:
+        """Stores, after a microbatch model's batch is switched in, its inputs and the ranges built
+        from them: `ranges` (those of the same inputs before it, None if they changed) and this
+        batch's."""
+        batches = microbatch_plan.with_batch(ranges, batch)
+        self.execute(
+            f"alter view {relation} set tblproperties ('{INPUTS}' = '{inputs or 'unknown'}', "
+            f"'{microbatch_plan.BATCHES}' = '{batches}')"
+        )
+        self.served_state.forget()
+        return ""
 
     @available
     def seed_is_unchanged(self, relation, seed: dict) -> bool:

@@ -66,8 +66,10 @@ def definition(model: dict, code: str) -> str:
     filter), both writing the same rows by design: its code is compared as written."""
     if model["config"].get("materialized") == "incremental":
         code = model["raw_code"]
+    # dbt puts the bounds of a microbatch model's batch in its configuration: not part of it.
+    config = {k: v for k, v in model["config"].items() if not k.startswith("__dbt_internal")}
     columns = {name: column.get("data_type") for name, column in model["columns"].items()}
-    return digest(code, model["config"], columns)
+    return digest(code, config, columns)
 
 
 def seed_checksum(seed: dict) -> str:

@@ -11,8 +11,8 @@
     A first build or --full-refresh starts a new generation table, as tables do. on_schema_change
     may be 'fail' (lakehouse_assert_same_columns) or 'ignore'. Like tables, a run whose inputs are
     those of the served generation keeps it (its SQL compared as written, since the compiled SQL
-    differs between a full build and an incremental run); a microbatch batch always runs, since
-    each batch is asked for by its bounds. -#}
+    differs between a full build and an incremental run); a microbatch batch runs unless a
+    batch holding it was built from the same inputs (microbatch_plan.py). -#}
 {% materialization incremental, adapter='lakehouse_spark', supported_languages=['sql', 'python'] %}
     {%- set strategy = lakehouse_incremental_strategy() -%}
     {%- set appends = strategy == 'append' -%}
@@ -21,7 +21,8 @@
     {%- set existing = load_cached_relation(this) -%}
     {%- set served = lakehouse_served_generation(this) -%}
     {%- set inputs = adapter.model_inputs(model, graph, compiled_code) -%}
-    {%- if strategy != 'microbatch' and lakehouse_inputs_are_unchanged(served, inputs) -%}
+    {%- if lakehouse_inputs_are_unchanged(served, inputs) and (strategy != 'microbatch'
+        or adapter.batch_is_built(served.batches, model.batch)) -%}
         {{ return(lakehouse_keep_served_generation(target_relation, served)) }}
     {%- endif -%}
     {%- set full_build = served is none or not served.partitioned or should_full_refresh() -%}
@@ -29,8 +30,8 @@
     {%- set generation_table = adapter.generation_table(this, generation) if full_build else served.table -%}
     {% do lakehouse_drop_unserved_generations(this, served) %}
     {%- if not full_build -%}
-        {% do lakehouse_drop_partitions(generation_table,
-            lakehouse_list_partition_generations(generation_table, served.generation, appends).other) %}
+        {% do lakehouse_drop_partitions(generation_table, lakehouse_partitions_to_drop(
+            lakehouse_list_partition_generations(generation_table, served.generation, appends))) %}
     {%- endif -%}
 
     {%- set staged = this.incorporate(path={'identifier': this.identifier ~ '__dbt_tmp'}) -%}
@@ -67,7 +68,12 @@
     {% do lakehouse_publish_generation(target_relation,
         'select ' ~ columns | join(', ') ~ '\nfrom ' ~ generation_table
         ~ '\nwhere ' ~ lakehouse_partition_filter(partitions, generation)) %}
-    {% do adapter.record_inputs(target_relation, inputs) %}
+    {%- if strategy == 'microbatch' -%}
+        {% do adapter.record_batch(target_relation, inputs,
+            none if full_build or served.inputs != inputs else served.batches, model.batch) %}
+    {%- else -%}
+        {% do adapter.record_inputs(target_relation, inputs) %}
+    {%- endif -%}
 
     {% do apply_grants(target_relation, config.get('grants'), should_revoke(existing, full_build)) %}
     {% do persist_docs(target_relation, model) %}

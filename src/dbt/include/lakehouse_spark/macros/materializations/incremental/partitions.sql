@@ -43,6 +43,27 @@
     {{ return({'current': current, 'other': partitions | reject('in', current) | list}) }}
 {% endmacro %}
 
+{#- Of the partitions a view does not serve (listed.other), those a run drops before it writes:
+    what a failed run left, and what an earlier run replaced. What an earlier batch of this same
+    run replaced stays, as the previous run's replaced generation does, for readers still reading
+    it (a microbatch run writes once per batch). -#}
+{% macro lakehouse_partitions_to_drop(listed) %}
+    {%- set run_generation = lakehouse_run_generation_id() | int -%}
+    {%- set served = {} -%}
+    {%- for partition in listed.current -%}
+        {%- do served.update({partition.key: partition.generation | int}) -%}
+    {%- endfor -%}
+    {%- set dropped = [] -%}
+    {%- for partition in listed.other -%}
+        {%- set replacement = served.get(partition.key) -%}
+        {%- if replacement is none or replacement < run_generation
+            or partition.generation | int > replacement -%}
+            {%- do dropped.append(partition) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(dropped) }}
+{% endmacro %}
+
 {#- The predicate of an incremental model's view: exactly the given partitions, grouped by
     generation ((lakehouse_generation = '…' and ((order_month = '…') or …)) or …); generations.py
     reads it back. With no partition at all it still names the generation published. -#}
