@@ -1,10 +1,23 @@
 {#- The configuration of a model kept by order month: incremental, each run overwriting the month
-    partitions it rebuilds (incremental_month_filter), its columns fixed until a full refresh. -#}
-{% macro kept_by_order_month() %}
-    {{ return({
+    partitions it rebuilds, its columns fixed until a full refresh. Which months: those
+    incremental_month_filter keeps (insert_overwrite), or, with `batched`, dbt's microbatches of a
+    month over the inputs' `event_time` (the month a run's latest order falls in and the one
+    before, or the months between --event-time-start and --event-time-end). -#}
+{% macro kept_by_order_month(batched=false) %}
+    {%- set config = {
         'materialized': 'incremental',
         'incremental_strategy': 'insert_overwrite',
         'partition_by': ['order_month'],
         'on_schema_change': 'fail',
-    }) }}
+    } -%}
+    {%- if batched -%}
+        {%- do config.update({
+            'incremental_strategy': 'microbatch',
+            'event_time': 'order_month',
+            'batch_size': 'month',
+            'lookback': 1,
+            'begin': '1992-01-01',
+        }) -%}
+    {%- endif -%}
+    {{ return(config) }}
 {% endmacro %}

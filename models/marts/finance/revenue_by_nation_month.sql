@@ -1,12 +1,12 @@
-{{ config(**kept_by_order_month()) }}
+{{ config(**kept_by_order_month(batched=true)) }}
 
--- By month, so a run rebuilds the months fct_order_items rebuilt and keeps the others.
+-- In microbatches of a month: dbt runs it once per month a run reaches, fct_order_items filtered
+-- to that month by its event_time (order_month), and the other months are kept.
 
 with
 
 order_items as (
     select * from {{ ref('fct_order_items') }}
-    {{ incremental_month_filter('order_month', latest_column='order_month') }}
 ),
 
 customers as (
