@@ -66,9 +66,10 @@ feed: data ## daily feed in FEED_DIR: orders and line items up to UNTIL (a batch
 feed-build: venv ## seeds, models and tests on the daily feed (dbt build --full-refresh)
 	TPCH_DATA_DIR=$(FEED_DIR) dbt build --full-refresh
 
-next-day: venv ## land the next day of the feed, then dbt build: what the day reaches, and its tests
+next-day: venv ## land the next day of the feed, then dbt build with its event times: what the day reaches, and its tests
 	lakehouse feed next --scale $(SCALE) --data-dir $(TPCH_DATA_DIR) --feed-dir $(FEED_DIR)
-	TPCH_DATA_DIR=$(FEED_DIR) dbt build
+	bounds=$$(lakehouse feed event-times --scale $(SCALE) --feed-dir $(FEED_DIR)) && \
+		TPCH_DATA_DIR=$(FEED_DIR) dbt build $$bounds
 
 test: venv ## the whole test suite (pytest drives dbt, Spark, DuckDB and Chromium)
 	pytest --numprocesses $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder

@@ -7,8 +7,8 @@ DuckDB take for the same work. Every step is a fresh process timed by wall clock
   build, see selectors.yml) on an empty warehouse, embedded Spark;
 - raw_spark: the statements of that build back to back in one plain SparkSession (raw_spark.py);
 - noop: the same `dbt build` again, nothing new;
-- new_day: the next day lands, then the daily command (`make next-day`'s): `dbt build` (what the
-  day reaches);
+- new_day: the next day lands, then the daily command (`make next-day`'s): `dbt build` with the
+  day's event times (what the day reaches);
 - thrift: `dbt build --target thrift` on an empty warehouse of a Thrift server started here, again
   with nothing new (thrift_noop), then the last day lands and the daily command runs on the server
   (thrift_new_day);
@@ -127,7 +127,12 @@ class Benchmark:
 
     def new_day(self) -> None:
         self.land_day()
-        self.dbt("new_day", "embedded", *DBT_BUILD)
+        self.dbt("new_day", "embedded", *self.daily_build())
+
+    def daily_build(self) -> tuple[str, ...]:
+        """`make next-day`'s build: with the event times of the day that landed."""
+        start, end = daily_feed.event_time_bounds(self.feed_root, self.scale)
+        return (*DBT_BUILD, "--event-time-start", str(start), "--event-time-end", str(end))
 
     def thrift(self) -> None:
         env = {**self.env("thrift"), "DBT_TARGET": "thrift"}
@@ -140,7 +145,7 @@ class Benchmark:
             self.dbt("thrift", "thrift", *DBT_BUILD, env=env)
             self.dbt("thrift_noop", "thrift", *DBT_BUILD, env=env)
             self.land_day()
-            self.dbt("thrift_new_day", "thrift", *DBT_BUILD, env=env)
+            self.dbt("thrift_new_day", "thrift", *self.daily_build(), env=env)
         finally:
             self.run([*launcher, "stop"], env, logs / "stop.log")
 

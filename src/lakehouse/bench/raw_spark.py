@@ -85,6 +85,24 @@ def _create_model(spark, node: dict, compiled: str) -> None:
     spark.sql(f"create table {relation} using parquet {partitioned}as {compiled}")
 
 
+def _compiled_code(result: dict, node: dict, target: Path) -> str:
+    """A model's compiled SQL. A microbatch model has one per batch, in files named by the batch
+    beside where its own would be: the whole model is their union (a first build is one batch)."""
+    from datetime import datetime
+
+    from dbt.materializations.incremental.microbatch import MicrobatchBuilder
+
+    if result["compiled_code"] is not None:
+        return result["compiled_code"]
+    compiled = target / "compiled" / node["package_name"] / node["original_file_path"]
+    batch_size = node["config"]["batch_size"]
+    files = []
+    for start, _ in result["batch_results"]["successful"]:
+        batch = MicrobatchBuilder.format_batch_start(datetime.fromisoformat(start), batch_size)
+        files.append(compiled.with_suffix("") / f"{node['name']}_{batch}.sql")
+    return "\nunion all\n".join(f"select * from ({path.read_text()})" for path in files)
+
+
 def _create_snapshot(spark, node: dict, compiled: str) -> None:
     """A snapshot's first run: every row of its relation, as the first version of its key."""
     config = node["config"]
@@ -126,7 +144,7 @@ def build(run_results: Path, manifest_path: Path, dataset: Path, warehouse: Path
         if kind == "seed":
             _load_seed(spark, node, paths.PROJECT_DIR)
         elif kind == "model":
-            _create_model(spark, node, result["compiled_code"])
+            _create_model(spark, node, _compiled_code(result, node, run_results.parent))
         elif kind == "snapshot":
             _create_snapshot(spark, node, result["compiled_code"])
         else:

@@ -32,6 +32,10 @@ def _feed(args: argparse.Namespace) -> int:
                 f"customers' and part suppliers' extracts of {until}, in {folder}"
             )
             return 0
+        if args.action == "event-times":
+            start, end = daily_feed.event_time_bounds(args.feed_dir, scale, args.lookback_days)
+            print(f"--event-time-start {start} --event-time-end {end}")
+            return 0
         days = daily_feed.land_next_days(args.data_dir, args.feed_dir, scale, args.days)
     except (
         tpch_data.InvalidScaleError,
@@ -80,12 +84,20 @@ def register(commands: Commands) -> None:
         description="A daily feed over the generated TPC-H data: `start` lays the orders up to "
         "--until and their line items out as FEED_DIR/sf<SCALE>/{orders,lineitem}/"
         "landing_date=YYYY-MM-DD/ (the other tables link to DATA_DIR); `next` lands the next "
-        "--days day(s). Build on it with TPCH_DATA_DIR=FEED_DIR.",
+        "--days day(s); `event-times` prints the microbatch bounds of a build for the latest "
+        "day, as dbt options. Build on it with TPCH_DATA_DIR=FEED_DIR.",
     )
-    feed.add_argument("action", choices=["start", "next"])
+    feed.add_argument("action", choices=["start", "next", "event-times"])
     add_scale(feed, settings.get("TPCH_SCALE"), "TPC-H scale factor")
     feed.add_argument("--until", help="with start: last day to land, YYYY-MM-DD")
     feed.add_argument("--days", type=int, default=1, help="with next: days to land (default 1)")
+    feed.add_argument(
+        "--lookback-days",
+        type=int,
+        default=daily_feed.LOOKBACK_DAYS,
+        help="with event-times: how many days late an order may land (default "
+        f"{daily_feed.LOOKBACK_DAYS}, dbt's fact_lookback_days)",
+    )
     # Not $TPCH_DATA_DIR: make points that at the feed itself.
     add_data_dir(
         feed,

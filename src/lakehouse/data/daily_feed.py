@@ -23,7 +23,7 @@ generated customers and part suppliers.
 """
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -32,6 +32,8 @@ from lakehouse.data import daily_extracts, tpch_data
 
 FEED_TABLES = ("orders", "lineitem")
 PARTITION = "landing_date"
+# How many days late an order may land and still reach its month: dbt's var fact_lookback_days.
+LOOKBACK_DAYS = 3
 
 # Each fed table's rows with the day they land on (`landing`, an expression of the order `o`): a
 # line item lands with its order.
@@ -135,6 +137,19 @@ def start(source_root: Path, feed_root: Path, scale: float, until: date) -> Path
     _land_batch(source, feed, f"o.o_orderdate <= date '{until}'", landing)
     _land_extracts(source, feed, until, until)
     return feed
+
+
+def event_time_bounds(
+    feed_root: Path, scale: float, lookback_days: int = LOOKBACK_DAYS
+) -> tuple[date, date]:
+    """The event times a daily build reaches after the latest landed day: from that day less the
+    lookback (a late order's date), to the day after it (exclusive), as a scheduler passes
+    --event-time-start and --event-time-end to dbt for the day it runs for."""
+    feed = tpch_data.dataset_dir(feed_root, scale)
+    landed = landed_days(feed)
+    if not landed:
+        raise FeedError(f"no feed in {feed}: nothing has landed to build")
+    return landed[-1] - timedelta(days=lookback_days), landed[-1] + timedelta(days=1)
 
 
 def land_next_days(source_root: Path, feed_root: Path, scale: float, days: int) -> list[date]:
