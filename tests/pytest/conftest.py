@@ -311,13 +311,18 @@ def _close_catalog_readers() -> Iterator[None]:
         lakehouse.close_reader()
 
 
-def feed(lakehouse: Lakehouse, source: Path, *args: str) -> None:
-    """`lakehouse feed <args>`: land days of the raw data in source into the lakehouse's data folder."""
-    subprocess.run(
+def feed(lakehouse: Lakehouse, source: Path, *args: str) -> str:
+    """`lakehouse feed <args>`: land days of the raw data in source into the lakehouse's data
+    folder (or print the feed's event times); what it printed."""
+    result = subprocess.run(
         [str(BIN / "lakehouse"), "feed", *args, "--scale", str(lakehouse.scale)]
         + ["--data-dir", str(source), "--feed-dir", str(lakehouse.data_dir)],
-        check=True,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    assert result.returncode == 0, f"lakehouse feed {' '.join(args)}:\n{result.stderr}"
+    return result.stdout
 
 
 def copy_repository(copy: Path) -> Path:

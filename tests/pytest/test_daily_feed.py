@@ -65,6 +65,11 @@ def hold_back(lakehouse: Lakehouse, day: str) -> Path:
     return held
 
 
+def microbatches(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """The batches a dbt command ran (of the one microbatch model), as dbt names them."""
+    return re.findall(r"START batch (\S+) of", result.stdout)
+
+
 def schema(table: str) -> str:
     return "analytics_intermediate" if table.startswith("int_") else "analytics_marts"
 
@@ -281,15 +286,17 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
     lh = Lakehouse(root=tmp_path, data_dir=tmp_path / "feed")
     feed(lh, raw_data, "start", "--until", LATE_DAY)  # the history up to July 31, a batch per month
     held = hold_back(lh, LATE_DAY)  # two July 31 orders will land two days late
-    lh.dbt(
+    first = lh.dbt(
         "build", "--resource-type", "seed", "--resource-type", "model",
         "--resource-type", "snapshot",
         "--select", "+fct_orders", "+supplier_monthly_deliveries", "+revenue_by_nation_month",
         "+supplier_delivery_performance", "+revenue_by_segment_month",
     )  # fmt: skip
+    # revenue_by_nation_month is a microbatch model: its first build one batch from `begin`.
+    assert microbatches(first) == ["1992-01"]
     assert_raw_spark_replay_builds_the_same_facts(lh, tmp_path / "replay")
     feed(lh, raw_data, "next")  # August 1: the latest loaded month is August now
-    lh.dbt(
+    august_1 = lh.dbt(
         "build",
         "--resource-type",
         "snapshot",
@@ -299,6 +306,8 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         *INCREMENTAL,
         *HISTORY,
     )
+    # Without event times, the month of the latest order and the one before.
+    assert microbatches(august_1) == ["1998-07", "1998-08"]
     feed(lh, raw_data, "next")  # August 2, with the held-back July orders landing late
     for table in ["orders", "lineitem"]:
         (held / table / "late.parquet").rename(
@@ -307,11 +316,15 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
     before = {table: month_files(lh, table) for table in [*FACTS, *MONTHLY]}
     views = [f"analytics_marts.{table}" for table in FACTS]
     served_before = lh.served().read(views)
-    # With their data tests (those of these models alone: not every dimension is built here).
-    lh.dbt(
+    # With their data tests (those of these models alone: not every dimension is built here), and
+    # the day's event times as `make next-day` passes them (the build of August 1 had none).
+    event_times = feed(lh, raw_data, "event-times").split()
+    assert event_times == ["--event-time-start", "1998-07-30", "--event-time-end", "1998-08-03"]
+    august_2 = lh.dbt(
         "build", "--select", *INCREMENTAL, *HISTORY, "supplier_delivery_performance",
-        "--indirect-selection", "cautious",
+        "--indirect-selection", "cautious", *event_times,
     )  # fmt: skip
+    assert microbatches(august_2) == ["1998-07", "1998-08"]
     assert_views_serve_new_generations(served_before, lh.served(), views)
     assert_published_files_hold_what_the_catalog_serves(lh, FACTS)
 

@@ -1,5 +1,6 @@
 """Every incremental strategy a dbt-spark user sets, on plain Parquet: `append` adds the new rows,
-`microbatch` rewrites exactly the batches asked for (and `dbt retry` only the one that failed),
+`microbatch` rewrites exactly the batches asked for (and `dbt retry` only the one that failed)
+and, asked for none, plans them from its latest event and what its view serves,
 `merge` is refused naming why. A small project of its own (a seed of events and three models) on
 the adapter and profile of this one (scratch_project.py), compared with DuckDB over the seed's
 versions."""
@@ -131,6 +132,11 @@ def by_month(seed: list[tuple[int, str, int]], months: str) -> str:
     )
 
 
+def batches_run(result) -> list[str]:
+    """The batches a dbt command ran, by their start as dbt prints them."""
+    return re.findall(r"START batch (\S+) of", result.stdout)
+
+
 def test_microbatch_rewrites_the_batches_asked_for_and_retry_only_the_failed_one(
     project: ScratchProject,
 ) -> None:
@@ -173,12 +179,46 @@ def test_microbatch_rewrites_the_batches_asked_for_and_retry_only_the_failed_one
         by_month(SECOND, "'2024-01', '2024-02'") + " union all " + by_month(FIRST, "'2024-03'")
     )
     retry = project.dbt("retry")
-    assert re.findall(r"START batch (\S+) of", retry.stdout) == ["2024-03"], retry.stdout[-3000:]
+    assert batches_run(retry) == ["2024-03"], retry.stdout[-3000:]
     assert project.results()["events_by_month"]["status"] == "success"
     generations, rows = served_months(project)
     assert generations["2024-03"] != before_retry["2024-03"]
     assert generations["2024-01"] == before_retry["2024-01"]
     assert rows == oracle(by_month(SECOND, "'2024-01', '2024-02', '2024-03'"))
+
+
+def test_microbatch_without_bounds_plans_from_the_data_and_what_is_served(
+    project: ScratchProject,
+) -> None:
+    # dbt alone would start every run at `begin` (the model is a view) and end it now, years
+    # after these events: a first build is one batch from `begin` to the latest event, ...
+    land(project, FIRST)
+    first = project.dbt("build", "--select", "events", "events_by_month")
+    assert batches_run(first) == ["2024-01"], first.stdout[-3000:]
+    assert served_months(project)[1] == oracle(by_month(FIRST, "'2024-01', '2024-02', '2024-03'"))
+
+    # ... a later run the month of the latest event (April 2) and the `lookback` one before it.
+    land(project, SECOND)
+    later = project.dbt("build", "--select", "events", "events_by_month")
+    assert batches_run(later) == ["2024-03", "2024-04"], later.stdout[-3000:]
+    assert served_months(project)[1] == oracle(
+        by_month(SECOND, "'2024-03', '2024-04'")
+        + " union all "
+        + by_month(FIRST, "'2024-01', '2024-02'")
+    )
+
+    # Again with nothing new: those batches were built from the same inputs, and are kept.
+    generations = served_months(project)[0]
+    again = project.dbt("build", "--select", "events", "events_by_month")
+    assert batches_run(again) == ["2024-03", "2024-04"], again.stdout[-3000:]
+    assert served_months(project)[0] == generations
+
+    # A full refresh is a first build again.
+    refreshed = project.dbt("run", "--select", "events_by_month", "--full-refresh")
+    assert batches_run(refreshed) == ["2024-01"], refreshed.stdout[-3000:]
+    assert served_months(project)[1] == oracle(
+        by_month(SECOND, "'2024-01', '2024-02', '2024-03', '2024-04'")
+    )
 
 
 def test_merge_is_refused_naming_why(project: ScratchProject) -> None:
