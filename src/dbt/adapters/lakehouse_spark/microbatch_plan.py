@@ -83,9 +83,12 @@ def latest_event_time(runner: MicrobatchModelRunner, model: ModelNode) -> dateti
     return max(latest, default=None)
 
 
-def as_utc(value: date | datetime) -> datetime:
-    """A date or timestamp as dbt's batches are bounded: a UTC datetime."""
-    if not isinstance(value, datetime):
+def as_utc(value: date | datetime | str) -> datetime:
+    """A date or timestamp (as Spark returns it, or its ISO text, as the Thrift server returns
+    it) as dbt's batches are bounded: a UTC datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    elif not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
     return value.replace(tzinfo=pytz.UTC) if value.tzinfo is None else value
 
@@ -93,7 +96,7 @@ def as_utc(value: date | datetime) -> datetime:
 def batch_range(batch: dict[str, Any]) -> str:
     """A batch of dbt's (`model.batch`) as the range it covers, `start..end`."""
     return "..".join(
-        as_utc(datetime.fromisoformat(str(batch[bound]))).strftime("%Y-%m-%dT%H:%M:%S")
+        as_utc(str(batch[bound])).strftime("%Y-%m-%dT%H:%M:%S")
         for bound in ("event_time_start", "event_time_end")
     )
 
