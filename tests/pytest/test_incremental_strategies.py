@@ -212,6 +212,7 @@ def test_microbatch_without_bounds_plans_from_the_data_and_what_is_served(
     again = project.dbt("build", "--select", "events", "events_by_month")
     assert batches_run(again) == ["2024-03", "2024-04"], again.stdout[-3000:]
     assert served_months(project)[0] == generations
+    assert project.results()["events_by_month"]["adapter_response"]["code"] == "UNCHANGED"
 
     # A full refresh is a first build again.
     refreshed = project.dbt("run", "--select", "events_by_month", "--full-refresh")

@@ -11,7 +11,7 @@ history replayed from the 1990s, thirty years of empty batches). For models on t
 - a first build or a --full-refresh without bounds is one batch from `begin`, as a table is built:
   seventy monthly batches of history would cost seventy publications for the same rows.
 Explicit --event-time-start/--event-time-end (batched as dbt does) and `dbt retry` (the failed
-batches) are dbt's own.
+batches) are dbt's own. A run whose batches all kept what they serve reports the model unchanged.
 
 Which batches the served generation already holds built from the model's current inputs: the
 ranges of event time run since its inputs last changed (table property BATCHES on the view, beside
@@ -27,12 +27,15 @@ from dbt.contracts.graph.nodes import ModelNode
 from dbt.task.run import MicrobatchModelRunner
 
 BATCHES = "lakehouse.batches"  # microbatch model view: "start..end ..." built from its inputs
+# The adapter response of a node that wrote nothing (lakehouse_store_unchanged_result).
+UNCHANGED = "UNCHANGED"
 
 
 def install(adapter_class: type) -> None:
     """Plans the batches of microbatch models run on adapter_class; others as dbt does."""
     dbt_is_incremental = MicrobatchModelRunner._is_incremental
     dbt_get_batches = MicrobatchModelRunner.get_batches
+    dbt_merge_batch_results = MicrobatchModelRunner.merge_batch_results
 
     def _is_incremental(self: MicrobatchModelRunner, model: ModelNode) -> bool:
         if not isinstance(self.adapter, adapter_class):
@@ -61,8 +64,19 @@ def install(adapter_class: type) -> None:
             batches = [(start, end)]
         return dict(enumerate(batches))
 
+    def merge_batch_results(self: MicrobatchModelRunner, result, batch_results: list) -> None:
+        # The model's result says it wrote nothing when no batch did, as a kept model's does.
+        dbt_merge_batch_results(self, result, batch_results)
+        codes = {(batch.adapter_response or {}).get("code") for batch in batch_results}
+        if isinstance(self.adapter, adapter_class) and codes == {UNCHANGED}:
+            result.adapter_response = {
+                "_message": "unchanged: keeps every batch",
+                "code": UNCHANGED,
+            }
+
     MicrobatchModelRunner._is_incremental = _is_incremental
     MicrobatchModelRunner.get_batches = get_batches
+    MicrobatchModelRunner.merge_batch_results = merge_batch_results
 
 
 def latest_event_time(runner: MicrobatchModelRunner, model: ModelNode) -> datetime | None:
