@@ -170,13 +170,13 @@ class LakehouseSparkAdapter(SparkAdapter):
         """Stores, after a microbatch model's batch is switched in, its inputs and the ranges built
         from them: `ranges` (those of the same inputs before it, None if they changed) and this
         batch's."""
-        batches = microbatch_plan.with_batch(ranges, batch)
-        self.execute(
-            f"alter view {relation} set tblproperties ('{INPUTS}' = '{inputs or 'unknown'}', "
-            f"'{microbatch_plan.BATCHES}' = '{batches}')"
+        return self._keep_properties(
+            relation,
+            {
+                INPUTS: inputs or "unknown",
+                microbatch_plan.BATCHES: microbatch_plan.with_batch(ranges, batch),
+            },
         )
-        self.served_state.forget()
-        return ""
 
     @available
     def seed_is_unchanged(self, relation, seed: dict) -> bool:
@@ -201,10 +201,16 @@ class LakehouseSparkAdapter(SparkAdapter):
         )
 
     def _keep_property(self, relation, name: str, value: str, is_view: bool | None = None) -> str:
-        """Sets a table property on the relation (view or table); what it serves may have changed,
+        return self._keep_properties(relation, {name: value}, is_view)
+
+    def _keep_properties(
+        self, relation, properties: dict[str, str], is_view: bool | None = None
+    ) -> str:
+        """Sets table properties on the relation (view or table); what it serves may have changed,
         so every token known so far is forgotten."""
         kind = "view" if (relation.is_view if is_view is None else is_view) else "table"
-        self.execute(f"alter {kind} {relation} set tblproperties ('{name}' = '{value}')")
+        pairs = ", ".join(f"'{name}' = '{value}'" for name, value in properties.items())
+        self.execute(f"alter {kind} {relation} set tblproperties ({pairs})")
         self.served_state.forget()
         return ""
 
