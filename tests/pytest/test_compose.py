@@ -149,12 +149,15 @@ def test_the_readme_block_runs_as_written_and_survives_a_lost_worker(
     block = run_in_background(stack, BLOCK.code, log)
     try:
         wait_for(log, FIRST_MART, block)  # the host's build reaches the marts
-        subprocess.run(["docker", "kill", stack.container("spark-worker")], check=True,
-                       capture_output=True)  # fmt: skip
+        worker = stack.container("spark-worker")
+        subprocess.run(["docker", "kill", worker], check=True, capture_output=True)
         # The Thrift server's application lost that worker's executor (its REST API says so).
         lost = lost_executors(stack.port("LAKEHOUSE_THRIFT_UI_PORT"))
         assert lost, "the application lists no lost executor after its worker was killed"
         print("lost:", [(e["id"], e.get("removeReason")) for e in lost])  # pytest -s
+        # The worker comes back (an operator or an orchestrator starts it again): the build
+        # goes on with two executors again, not a single core for the rest of it.
+        subprocess.run(["docker", "start", worker], check=True, capture_output=True)
         assert block.wait(timeout=3600) == 0, log.read_text(errors="replace")[-8000:]
     finally:
         if block.poll() is None:
