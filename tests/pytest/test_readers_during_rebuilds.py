@@ -40,7 +40,7 @@ READS = {
 REBUILT = ["--select", "+fct_orders", "+revenue_by_nation_month", "+supplier_monthly_deliveries"]
 RESOURCES = ["--resource-type", "seed", "--resource-type", "snapshot", "--resource-type", "model"]
 QUERY_LIMIT = 2000  # per reader: the loop is bounded even if the rebuild never ends
-PAUSE = 1.0  # seconds between one reader's queries, to leave the server time for dbt
+PAUSE = 2.0  # seconds between one reader's queries: a dashboard's pace, leaving the server to dbt
 
 
 class ThriftClient:
