@@ -9,7 +9,7 @@ from dbt.adapters.base.impl import AdapterTrackingRelationInfo
 from dbt.adapters.spark.connections import SparkConnectionMethod
 from dbt.adapters.spark.impl import SparkAdapter
 
-from dbt.adapters.lakehouse_spark import generations, microbatch_plan
+from dbt.adapters.lakehouse_spark import generations, microbatch_plan, raw_tables
 from dbt.adapters.lakehouse_spark.__version__ import version
 from dbt.adapters.lakehouse_spark.connections import ADAPTER_TYPE, LakehouseSparkConnectionManager
 from dbt.adapters.lakehouse_spark.landed import LANDED_TESTS, MARK, LandedTests, landed_marks
@@ -61,8 +61,7 @@ class LakehouseSparkAdapter(SparkAdapter):
         elsewhere, so a path sent to it in SQL must not depend on dbt's working folder."""
         return str(Path(self.config.project_root).resolve() / path)
 
-    @available
-    def has_partition_folders(self, location: str, column: str) -> bool:
+    def _has_partition_folders(self, location: str, column: str) -> bool:
         """Whether the Parquet files under `location` lie in `<column>=<value>/` folders, as Spark
         discovers partitions; False for flat files, and for a folder that does not exist (the
         caller names what is missing)."""
@@ -72,6 +71,57 @@ class LakehouseSparkAdapter(SparkAdapter):
         except Exception:  # noqa: BLE001 - any failure to read means no partition folders here
             return False
         return column in table.column_names
+
+    # --- raw tables (raw_tables.py) --------------------------------------------------------------
+
+    @available
+    def register_raw_tables(self, schema: str, sources: list[dict]) -> dict[str, int]:
+        """Registers each source ({'identifier', 'location', 'columns': ["name type", ...]}) over
+        its files, records their fingerprint on it where it changed; returns the row count of
+        each identifier."""
+        self.execute(f"create schema if not exists {schema}")
+        registered = {row[1] for row in self._rows(f"show tables in {schema}")}
+        tables = {}
+        for source in sources:
+            columns = tuple(source["columns"])
+            landed = f"{raw_tables.LANDING_COLUMN} date" in columns and self._has_partition_folders(
+                source["location"], raw_tables.LANDING_COLUMN
+            )
+            table = raw_tables.RawTable(
+                f"{schema}.{source['identifier']}", columns, source["location"], landed
+            )
+            described = (
+                self.served_state.describe(table.relation)
+                if source["identifier"] in registered
+                else None
+            )
+            if table.matches(described):
+                statements = table.refresh()
+            else:
+                statements = table.creation()
+                self.served_state.forget()  # a description read so far may be of the old table
+            for statement in statements:
+                self.execute(statement)
+            tables[source["identifier"]] = table
+        files: dict[str, list[tuple]] = {table.relation: [] for table in tables.values()}
+        for relation, *file in self._rows(raw_tables.files_query(tables.values())):
+            files[relation].append(tuple(file))
+        for relation, listed in files.items():
+            self._record_raw_files(relation, sorted(listed))
+        return {
+            identifier: sum(row[3] for row in files[table.relation])
+            for identifier, table in tables.items()
+        }
+
+    def _record_raw_files(self, relation: str, files: list[tuple]) -> None:
+        """Records the fingerprint of a raw table's files (path, size, modification time) on it
+        when it changed."""
+        paths = [row[:3] for row in files]
+        self.landed_tests.register(relation, paths)
+        described = self.served_state.describe(relation)
+        fingerprint = digest(paths)
+        if described is not None and described.properties.get(FILES) != fingerprint:
+            self._keep_property(relation, FILES, fingerprint, is_view=False)
 
     # --- what the catalog serves, for builds that do only what changed (served_state.py) -------
 
@@ -213,21 +263,6 @@ class LakehouseSparkAdapter(SparkAdapter):
         self.execute(f"alter {kind} {relation} set tblproperties ({pairs})")
         self.served_state.forget()
         return ""
-
-    @available
-    def register_raw_files(self, relation) -> int:
-        """Records the fingerprint of a raw table's files (path, size, modification time) on it when
-        it changed; returns its row count."""
-        files = self._rows(
-            "select _metadata.file_path, _metadata.file_size, _metadata.file_modification_time, "
-            f"count(*) from {relation} group by all order by 1"
-        )
-        fingerprint = digest([row[:3] for row in files])
-        self.landed_tests.register(str(relation), [row[:3] for row in files])
-        described = self.served_state.describe(str(relation))
-        if described is not None and described.properties.get(FILES) != fingerprint:
-            self._keep_property(relation, FILES, fingerprint, is_view=False)
-        return sum(row[3] for row in files)
 
     @available
     def record_test_outcomes(self, results: list, graph: dict) -> str:

@@ -42,14 +42,22 @@ def digest(*parts: Any) -> str:
 
 @dataclass(frozen=True)
 class Described:
-    """`describe table extended` of a relation: whether it is a view, its text, its properties."""
+    """`describe table extended` of a relation: whether it is a view, its text, its properties;
+    its columns ("name type", in order), location and whether it is partitioned."""
 
     is_view: bool
     text: str
     properties: dict[str, str] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+    location: str | None = None
+    partitioned: bool = False
 
 
 def parse_description(rows: Iterable[tuple]) -> Described:
+    rows = list(rows)
+    # The columns come first, up to a blank row or a "# ..." section heading.
+    ends = (i for i, row in enumerate(rows) if not row[0] or row[0].startswith("#"))
+    columns = tuple(f"{name} {data_type}" for name, data_type, *_ in rows[: next(ends, len(rows))])
     details = {row[0]: row[1] for row in rows}
     # "[k1=v1, k2=v2]": values written here hold no comma or bracket.
     properties = dict(re.findall(r"([^\s,\[=]+)=([^,\]]*)", details.get("Table Properties", "")))
@@ -57,6 +65,9 @@ def parse_description(rows: Iterable[tuple]) -> Described:
         is_view=details.get("Type") == "VIEW",
         text=details.get("View Text") or "",
         properties=properties,
+        columns=columns,
+        location=details.get("Location"),
+        partitioned="# Partition Information" in details,
     )
 
 
