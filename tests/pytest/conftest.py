@@ -106,7 +106,7 @@ class Lakehouse:
         outcome is not the expected one."""
         with self.exclusive():
             self.starting_dbt()
-            self._share_parse(before=True)
+            self._start_from_the_runs_parse()
             result = subprocess.run(
                 [str(BIN / "dbt"), *args],
                 cwd=PROJECT_DIR,
@@ -116,7 +116,7 @@ class Lakehouse:
                 text=True,
                 timeout=900,
             )
-            self._share_parse(before=False)
+            self._give_the_run_its_parse()
         if (result.returncode == 0) != expect_success:
             pytest.fail(
                 f"dbt {' '.join(args)} exited {result.returncode}, expected "
@@ -125,20 +125,22 @@ class Lakehouse:
             )
         return result
 
-    def _share_parse(self, before: bool) -> None:
+    def _start_from_the_runs_parse(self) -> None:
         """dbt parses the project from nothing (about 7 s under load) where the target folder has
-        no partial-parse file, as in every new lakehouse: before its first command it gets the
-        run's (dbt checks that it is of the same project and settings, or parses in full); the
-        first command of the run to leave one gives it to the others."""
+        no partial-parse file, as in every new lakehouse: it starts from the run's instead (dbt
+        checks that it is of the same project and settings, or parses in full)."""
         own = self.target_dir / "partial_parse.msgpack"
-        if Lakehouse.parsed is None:
-            return
-        if before and not own.exists() and Lakehouse.parsed.exists():
+        if Lakehouse.parsed and Lakehouse.parsed.exists() and not own.exists():
             own.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(Lakehouse.parsed, own)
-        elif not before and own.exists() and not Lakehouse.parsed.exists():
-            shutil.copyfile(own, Lakehouse.parsed.with_suffix(f".{WORKER}"))
-            Lakehouse.parsed.with_suffix(f".{WORKER}").replace(Lakehouse.parsed)
+
+    def _give_the_run_its_parse(self) -> None:
+        """The first command of the run to leave a partial-parse file gives it to the others."""
+        own = self.target_dir / "partial_parse.msgpack"
+        if Lakehouse.parsed and not Lakehouse.parsed.exists() and own.exists():
+            staged = Lakehouse.parsed.with_suffix(f".{WORKER}")
+            shutil.copyfile(own, staged)
+            staged.replace(Lakehouse.parsed)  # whole, for the other worker
 
     def starting_dbt(self) -> None:
         """A dbt command is about to run: what was read of the catalog is of the moment before."""
