@@ -367,10 +367,11 @@ def test_a_build_with_nothing_new_keeps_everything_and_a_full_refresh_rebuilds_i
         worked = [
             result["unique_id"]
             for result in results
-            if result["unique_id"].split(".")[0] in {"model", "seed", "test"}
+            if result["unique_id"].split(".")[0] in {"model", "seed", "test", "unit_test"}
             and result["adapter_response"].get("code") != "UNCHANGED"
         ]
-        assert worked == [], "nothing new: every model, seed and data test kept as it was"
+        assert worked == [], "nothing new: every model, seed, data and unit test kept as it was"
+        assert sum(result["unique_id"].startswith("unit_test.") for result in results) >= 10
         after = lh.served().read(in_generations)
         for view in in_generations:
             assert after.generations(view) == before.generations(view), f"{view}: written"

@@ -1,8 +1,8 @@
 """Builds cost what changed. After a build, each change upstream (a seed row, one model's SQL, a new
 raw file) makes the next `dbt build` write exactly what depends on it, in dbt's own graph
 (`<change>+` in its manifest), and run exactly the data tests of what depends on it; every other
-model keeps the generation it serves; a warehouse of the earlier layout is upgraded by the next
-build. (A build with nothing new and --full-refresh, over the whole
+model keeps the generation it serves; a unit test runs again when its model's SQL or its expected
+rows change (kept otherwise); a warehouse of the earlier layout is upgraded by the next build. (A build with nothing new and --full-refresh, over the whole
 project: test_build_against_duckdb.py; new days through the incremental facts:
 test_daily_feed.py.)"""
 
@@ -183,6 +183,32 @@ def test_a_new_raw_file_rebuilds_what_reads_its_table(everyday: Everyday) -> Non
     (served,) = duckdb.sql(f"select count(*) from {dim_supplier}").fetchone()
     (count,) = duckdb.sql(f"select count(*) from {landed}").fetchone()
     assert served == count
+
+
+def test_a_unit_test_runs_again_when_its_sql_or_expected_rows_change(everyday: Everyday) -> None:
+    """A unit test that passed is kept while its SQL and expected rows stay (every unit test of a
+    build with nothing new: test_build_against_duckdb.py); a change to its model's SQL, then a
+    wrong expected row, each make it run again."""
+    unit_test = "unit_test.tpch_lakehouse.dim_date.dim_date_numbers_days_the_iso_way"
+    models = everyday.project / "models" / "marts" / "core"
+
+    def build_dim_date(expect_success: bool = True) -> tuple[bool, str]:
+        """Whether the unit test ran (or was kept), and its status."""
+        everyday.lh.dbt(
+            "build", "--project-dir", str(everyday.project), "--select", "dim_date", *CAUTIOUS,
+            expect_success=expect_success,
+        )  # fmt: skip
+        results = json.loads((everyday.lh.target_dir / "run_results.json").read_text())["results"]
+        (result,) = [result for result in results if result["unique_id"] == unit_test]
+        return result["adapter_response"].get("code") != "UNCHANGED", result["status"]
+
+    assert build_dim_date() == (True, "pass")  # dim_date is new here: nothing recorded yet
+    sql = models / "dim_date.sql"
+    sql.write_text(sql.read_text() + "\n-- a comment is a change of its SQL\n")
+    assert build_dim_date() == (True, "pass")
+    yaml = models / "_core__models.yml"
+    yaml.write_text(yaml.read_text().replace('day_name: "Friday"', 'day_name: "Freitag"', 1))
+    assert build_dim_date(expect_success=False) == (True, "fail")
 
 
 def spark_sql(lh: Lakehouse, *statements: str) -> list[list]:

@@ -22,11 +22,16 @@ from dbt.adapters.lakehouse_spark.served_state import (
     FILES,
     INPUTS,
     TESTED,
+    UNIT_TESTED,
     ServedState,
     definition,
     digest,
     seed_checksum,
     test_digest,
+    tested_model_identifier,
+    unit_test_digest,
+    unit_tested,
+    unit_tested_record,
 )
 
 SUBMISSION_HELPERS: dict[str, type[PythonJobHelper]] = {
@@ -250,6 +255,21 @@ class LakehouseSparkAdapter(SparkAdapter):
             [agate.Number(), agate.Boolean(), agate.Boolean()],
         )
 
+    @available
+    def unit_test_passed_before(self, unit_test: dict, this) -> bool:
+        """Whether this unit test passed with the same SQL and expected rows, as recorded on the
+        model it tests (`this` is the unit test's relation, in that model's schema)."""
+        model = this.incorporate(path={"identifier": tested_model_identifier(unit_test)})
+        described = self.served_state.describe(str(model))
+        record = unit_tested(described.properties.get(UNIT_TESTED, "")) if described else {}
+        return record.get(unit_test["name"]) == unit_test_digest(unit_test)
+
+    @available
+    def passing_unit_test_result(self) -> agate.Table:
+        """What a passing unit test's query returns once compared: no row actual or expected that
+        the other lacks."""
+        return agate.Table([], ["actual_or_expected"], [agate.Text()])
+
     def _keep_property(self, relation, name: str, value: str, is_view: bool | None = None) -> str:
         return self._keep_properties(relation, {name: value}, is_view)
 
@@ -290,7 +310,31 @@ class LakehouseSparkAdapter(SparkAdapter):
         records = self.landed_tests.records(landed_outcomes, graph, landed_marks)
         for relation, record in records.items():
             self._keep_property(relation, LANDED_TESTS, record, self._is_view(relation))
+        self._record_unit_tests(results, graph)
         return ""
+
+    def _record_unit_tests(self, results: list, graph: dict) -> None:
+        """On each tested model, its unit tests that passed (name and digest); one that failed is
+        taken out, those the run did not select are kept."""
+        by_model: dict[str, dict[str, str | None]] = {}
+        for result in results:
+            node = result.node
+            tested = graph["nodes"].get(getattr(node, "tested_node_unique_id", None) or "")
+            if node.resource_type != "unit_test" or tested is None:
+                continue
+            passed = str(result.status) == "pass"  # then it was compiled
+            outcome = unit_test_digest(node.to_dict()) if passed else None
+            by_model.setdefault(tested["relation_name"], {})[node.name] = outcome
+        for relation, outcomes in by_model.items():
+            described = self.served_state.describe(relation)
+            if described is None:
+                continue
+            old = unit_tested(described.properties.get(UNIT_TESTED, ""))
+            new = {name: kept for name, kept in {**old, **outcomes}.items() if kept}
+            if new != old:
+                self._keep_property(
+                    relation, UNIT_TESTED, unit_tested_record(new), described.is_view
+                )
 
     @available
     def landed_partitions_mark(self, relation) -> str:

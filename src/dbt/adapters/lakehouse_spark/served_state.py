@@ -3,7 +3,9 @@
 - a model is skipped when its code and the tokens of everything it reads are those the generation
   its view serves was built from (its *inputs*, stored on its view when it is switched);
 - a data test is skipped when it passed on exactly what its models serve now (recorded on each of
-  them at the end of the run that ran it).
+  them at the end of the run that ran it);
+- a unit test is skipped when it passed with the same SQL and expected rows (recorded on the model
+  it tests): its fixtures stand in for every input, so nothing the warehouse serves decides it.
 
 The token of a relation:
 - raw table (source): the fingerprint of its files, stored on it when the sources are registered;
@@ -31,6 +33,7 @@ INPUTS = "lakehouse.inputs"  # model view: the inputs its served generation was 
 FILES = "lakehouse.files"  # raw table: its files
 CHECKSUM = "lakehouse.checksum"  # seed table: its CSV and column types
 TESTED = "lakehouse.tested"  # any: "<token> <test digest> ...", the tests that passed on it
+UNIT_TESTED = "lakehouse.unit_tested"  # model: "<unit test>:<digest> ...", its unit tests passed
 # Test settings that decide a test's outcome beside its SQL.
 TEST_SETTINGS = ("severity", "warn_if", "error_if", "fail_calc", "limit")
 
@@ -93,6 +96,32 @@ def test_digest(code: str, config: dict) -> str:
 
 def tested_record(token: str, digests: Iterable[str]) -> str:
     return " ".join([token, *sorted(set(digests))])
+
+
+def unit_test_digest(unit_test: dict) -> str:
+    """What decides a unit test's outcome: its compiled SQL (the model's, each input replaced by
+    its fixture rows) and the rows it expects."""
+    config = unit_test["config"]
+    return digest(
+        unit_test["compiled_code"], config.get("expected_rows"), config.get("expected_sql")
+    )
+
+
+def unit_tested(record: str) -> dict[str, str]:
+    """The unit tests a model's UNIT_TESTED record holds: name -> digest."""
+    return dict(entry.split(":", 1) for entry in record.split())
+
+
+def unit_tested_record(passed: dict[str, str]) -> str:
+    return " ".join(f"{name}:{passed[name]}" for name in sorted(passed))
+
+
+def tested_model_identifier(unit_test: dict) -> str:
+    """The identifier of the model a unit test tests, from its id (`model.<project>.<name>`, and
+    `.v<n>` for a version, built as `<name>_v<n>`); a model with an alias of its own is not found,
+    and its unit tests always run."""
+    _, _, name, *version = unit_test["tested_node_unique_id"].split(".")
+    return "_".join([name, *version])
 
 
 class ServedState:
