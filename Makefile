@@ -99,6 +99,7 @@ docs-site: data ## lineage docs site: target/index.html, single file target/site
 	mkdir -p target/site
 	cp target/static_index.html target/site/index.html
 	lakehouse docs-coverage
+	lakehouse column-lineage
 
 docs: docs-site ## generate the lineage docs site and serve it on http://127.0.0.1:$(DOCS_PORT)
 	dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser

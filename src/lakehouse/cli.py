@@ -7,10 +7,18 @@ import sys
 from lakehouse.bench import commands as bench_commands
 from lakehouse.checks import commands as check_commands
 from lakehouse.data import commands as data_commands
+from lakehouse.docs import commands as docs_commands
 from lakehouse.services import commands as service_commands
 from lakehouse.spark import commands as spark_commands
 
-ROOMS = [data_commands, spark_commands, service_commands, check_commands, bench_commands]
+ROOMS = [
+    data_commands,
+    spark_commands,
+    service_commands,
+    check_commands,
+    docs_commands,
+    bench_commands,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

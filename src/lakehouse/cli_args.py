@@ -25,3 +25,10 @@ def add_data_dir(parser: argparse.ArgumentParser, what: str, default: Path | Non
         default=paths.data_root() if default is None else default,
         help=f"{what} (default: {where} in the project)",
     )
+
+
+def add_target_dir(parser: argparse.ArgumentParser) -> None:
+    """--target-dir: where `dbt docs generate` wrote manifest.json and catalog.json."""
+    parser.add_argument(
+        "--target-dir", type=Path, default=Path("target"), help="dbt target folder (default target)"
+    )

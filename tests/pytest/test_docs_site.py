@@ -1,7 +1,9 @@
 """The lineage docs site as readers use it: `dbt docs generate` over the built lakehouse, served by
-`dbt docs serve` on 127.0.0.1 and opened in headless Chromium; and the docs coverage gate."""
+`dbt docs serve` on 127.0.0.1 and opened in headless Chromium; the docs coverage gate; the column
+lineage traced from the same artifacts."""
 
 import copy
+import json
 import re
 import shutil
 import subprocess
@@ -15,6 +17,7 @@ from playwright.sync_api import Page, sync_playwright
 from services import free_port
 
 from lakehouse.checks import docs_coverage
+from lakehouse.docs import column_lineage
 from lakehouse.services.processes import port_open, wait_until
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
@@ -192,3 +195,92 @@ def test_docs_coverage_gate_names_each_gap(docs_target: Path) -> None:
             "or unique_combination)"
         ),
     }
+
+
+def test_column_lineage_follows_columns_back_to_sources_and_seeds(docs_target: Path) -> None:
+    """`lakehouse column-lineage` (run by `make docs-site`) against lineage written by hand from
+    reading the SQL: each column's direct upstream and the source and seed columns it comes from."""
+    result = subprocess.run(
+        [str(BIN / "lakehouse"), "column-lineage", "--target-dir", str(docs_target)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    columns = json.loads((docs_target / "column_lineage.json").read_text())["columns"]
+    model, seed = "model.tpch_lakehouse.", "seed.tpch_lakehouse."
+    lineitem, orders = "source.tpch_lakehouse.tpch.lineitem.", "source.tpch_lakehouse.tpch.orders."
+    revenue_roots = {f"{lineitem}l_extendedprice", f"{lineitem}l_discount"}
+    by_hand = {
+        # fct_orders sums the line items' net revenue: extended_price * (1 - discount), renamed
+        # in staging from l_extendedprice and l_discount.
+        f"{model}customer_lifetime_value.lifetime_net_revenue": (
+            {f"{model}fct_orders.net_revenue"}, revenue_roots,
+        ),
+        f"{model}customer_lifetime_value.average_order_value": (
+            {f"{model}fct_orders.net_revenue"}, revenue_roots,  # over count(*): no column
+        ),
+        f"{model}stg_tpch__orders.customer_key": ({f"{orders}o_custkey"}, {f"{orders}o_custkey"}),
+        f"{model}dim_customer.segment_label": (
+            {f"{seed}market_segments.segment_label"}, {f"{seed}market_segments.segment_label"},
+        ),
+        f"{model}dim_customer.nation_iso_code": (
+            {f"{model}int_nations__enriched.iso_alpha2"}, {f"{seed}nation_codes.iso_alpha2"},
+        ),
+    }  # fmt: skip
+    for column, (upstream, roots) in by_hand.items():
+        traced = columns[column]
+        assert (traced["status"], set(traced["upstream"]), set(traced["roots"])) == (
+            "traced", upstream, roots,
+        ), column  # fmt: skip
+        assert traced["roots_complete"], column
+        for parent in upstream:
+            assert column in columns[parent]["downstream"], parent
+    # Counts of rows, Python models and an expression over * are listed as what they are.
+    assert columns[f"{model}fct_orders.line_item_count"]["status"] == "no_input_column"
+    rfm_segment = columns[f"{model}customer_rfm_segments.rfm_segment"]
+    assert (rfm_segment["status"], rfm_segment["inputs"]) == ("declared", [f"{model}fct_orders"])
+    # A SQL column over it is traced to it, its roots known to be incomplete.
+    champion_share = columns[f"{model}customer_cluster_profiles.champion_share"]
+    assert champion_share["upstream"] == [f"{model}customer_rfm_segments.rfm_segment"]
+    assert champion_share["roots_complete"] is False
+    raw_row = columns[f"{model}stg_tpch__orders_rejected.raw_row"]
+    assert raw_row["status"] == "untraced" and "TO_JSON(STRUCT(*))" in raw_row["reasons"][0]
+    assert f"untraced: {model}stg_tpch__orders_rejected.raw_row" in result.stdout
+
+
+def test_column_lineage_lists_an_untraceable_column_instead_of_guessing(docs_target: Path) -> None:
+    """A mart column planted with an expression sqlglot cannot follow (a column of no relation the
+    query reads) is untraced, named with the expression; the columns beside it stay traced."""
+    manifest, catalog = docs_coverage.load(docs_target)
+    mart = manifest["nodes"]["model.tpch_lakehouse.customer_lifetime_value"]
+    planted = "sum(net_revenue * exchange_rates.rate) as lifetime_net_revenue"
+    mart["compiled_code"] = mart["compiled_code"].replace(
+        "sum(net_revenue) as lifetime_net_revenue", planted
+    )
+    assert planted in mart["compiled_code"]
+    columns = column_lineage.build(manifest, catalog)
+    planted_column = columns["model.tpch_lakehouse.customer_lifetime_value.lifetime_net_revenue"]
+    assert planted_column.status == "untraced"
+    assert planted_column.reasons == ["sqlglot cannot resolve exchange_rates.rate"]
+    beside = columns["model.tpch_lakehouse.customer_lifetime_value.lifetime_gross_margin"]
+    assert (beside.status, beside.upstream) == (
+        "traced", {"model.tpch_lakehouse.fct_orders.gross_margin"},
+    )  # fmt: skip
+
+
+def test_column_lineage_asks_for_docs_generate_when_nothing_is_compiled(
+    docs_target: Path, tmp_path: Path
+) -> None:
+    """A manifest rewritten by `dbt parse` holds no compiled SQL: the command says what to run
+    instead of listing every column as not compiled."""
+    manifest, catalog = docs_coverage.load(docs_target)
+    for node in manifest["nodes"].values():
+        node.pop("compiled_code", None)
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+    result = subprocess.run(
+        [str(BIN / "lakehouse"), "column-lineage", "--target-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "holds no compiled SQL" in result.stderr and "dbt docs generate" in result.stderr
+    assert not (tmp_path / "column_lineage.json").exists()

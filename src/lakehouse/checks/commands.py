@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lakehouse import paths, settings
 from lakehouse.checks import docs_coverage, tpch_answers
-from lakehouse.cli_args import Commands, add_data_dir, add_scale
+from lakehouse.cli_args import Commands, add_data_dir, add_scale, add_target_dir
 from lakehouse.data import tpch_data
 from lakehouse.spark import catalog
 
@@ -49,9 +49,7 @@ def register(commands: Commands) -> None:
         "model, seed, source, column and macro of the project is described, every model has a "
         "primary-key test, every SQL mart has an enforced contract.",
     )
-    coverage.add_argument(
-        "--target-dir", type=Path, default=Path("target"), help="dbt target folder (default target)"
-    )
+    add_target_dir(coverage)
     coverage.set_defaults(handler=_docs_coverage)
 
     tpch_check = commands.add_parser(
