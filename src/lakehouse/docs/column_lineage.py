@@ -19,6 +19,7 @@ What each column's `status` says:
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,7 @@ class _Relations:
             name.lower(): column.get("data_type") or "" for name, column in node["columns"].items()
         }
 
+    @cached_property
     def schema(self) -> dict[str, dict[str, dict[str, str]]]:
         """sqlglot's schema: {schema: {table: {column: type}}}; a type sqlglot cannot parse (or an
         unknown one) is given as string, which changes no lineage."""
@@ -181,7 +183,7 @@ def _columns_of(node: dict[str, Any], relations: _Relations) -> list[Column]:
 def _traced(node: dict[str, Any], names: list[str], relations: _Relations) -> list[Column]:
     uid = node["unique_id"]
     try:
-        traced = lineage(None, node["compiled_code"], relations.schema(), dialect=DIALECT)
+        traced = lineage(None, node["compiled_code"], relations.schema, dialect=DIALECT)
     except (SqlglotError, KeyError, ValueError) as error:
         reason = f"sqlglot cannot parse the compiled SQL: {str(error).splitlines()[0]}"
         return [Column(uid, name, "untraced", reasons=[reason]) for name in names]
