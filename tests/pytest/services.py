@@ -20,7 +20,7 @@ from pathlib import Path
 from conftest import BIN, PROJECT_DIR, Lakehouse
 from pyhive import hive
 
-from lakehouse.services.processes import wait_until
+from lakehouse.services.processes import port_open, wait_until
 
 
 def free_port() -> int:
@@ -216,7 +216,8 @@ def ldap_server(accounts: dict[str, str]) -> Iterator[str]:
     dc=test with the given passwords; yields its URL."""
     folder = Path(tempfile.mkdtemp(prefix="slapd-"))
     (folder / "data").mkdir()
-    url, admin = f"ldap://127.0.0.1:{free_port()}/", f"cn=admin,{LDAP_SUFFIX}"
+    port = free_port()
+    url, admin = f"ldap://127.0.0.1:{port}/", f"cn=admin,{LDAP_SUFFIX}"
     admin_password = os.urandom(8).hex()
     schemas = "".join(
         f"include /etc/ldap/schema/{name}.schema\n" for name in ("core", "cosine", "inetorgperson")
@@ -236,20 +237,33 @@ def ldap_server(accounts: dict[str, str]) -> Iterator[str]:
         ),
     ]
     (folder / "entries.ldif").write_text("\n\n".join(entries) + "\n")
+    # In the foreground (-d 0), a child of the test: its log is read if it does not listen.
+    log = folder / "slapd.log"
+    with log.open("w") as log_file:
+        slapd = subprocess.Popen(
+            ["/usr/sbin/slapd", "-f", folder / "slapd.conf", "-h", url, "-d", "0"],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        # slapd detaches itself once it listens
-        subprocess.run(["/usr/sbin/slapd", "-f", folder / "slapd.conf", "-h", url], check=True)
-        subprocess.run(
+        listening = wait_until(
+            lambda: slapd.poll() is not None or port_open("127.0.0.1", port), 60, interval=0.2
+        )
+        if not listening or slapd.poll() is not None:
+            raise RuntimeError(f"slapd did not listen on {url}: {log.read_text()[-2000:]}")
+        added = subprocess.run(
             ["ldapadd", "-x", "-H", url, "-D", admin, "-w", admin_password]
             + ["-f", str(folder / "entries.ldif")],
-            check=True,
             capture_output=True,
+            text=True,
+            check=False,
         )
+        if added.returncode:
+            raise RuntimeError(f"ldapadd to {url} exited {added.returncode}: {added.stderr}")
         yield url
     finally:
-        pid_file = folder / "slapd.pid"
-        if pid_file.exists():
-            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+        slapd.terminate()
+        slapd.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
 
 
