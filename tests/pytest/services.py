@@ -223,7 +223,7 @@ def ldap_server(accounts: dict[str, str]) -> Iterator[str]:
         f"include /etc/ldap/schema/{name}.schema\n" for name in ("core", "cosine", "inetorgperson")
     )
     (folder / "slapd.conf").write_text(
-        f"{schemas}modulepath /usr/lib/ldap\nmoduleload back_mdb\npidfile {folder}/slapd.pid\n"
+        f"{schemas}modulepath /usr/lib/ldap\nmoduleload back_mdb\n"
         f'database mdb\nsuffix "{LDAP_SUFFIX}"\nrootdn "{admin}"\nrootpw {admin_password}\n'
         f"directory {folder}/data\n"
     )
