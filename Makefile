@@ -94,15 +94,13 @@ lint-bench: venv ## time sqlfluff per templater on one file and on the project (
 hooks: venv ## install the git pre-commit hook (fixes, then lints, what you commit)
 	pre-commit install
 
-docs-site: data ## lineage docs site: target/index.html, single file target/site/index.html
-	dbt docs generate --static
-	mkdir -p target/site
-	cp target/static_index.html target/site/index.html
+docs-site: data ## lineage docs site in target/site: index.html as one file, column lineage pages
+	dbt docs generate
 	lakehouse docs-coverage
 	lakehouse column-lineage
 
 docs: docs-site ## generate the lineage docs site and serve it on http://127.0.0.1:$(DOCS_PORT)
-	dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+	python -m http.server $(DOCS_PORT) --bind 127.0.0.1 --directory target/site
 
 pr-build: data ## changed models and children, deferring to $(STATE_DIR) if there; else all
 	if [ -f $(STATE_DIR)/manifest.json ]; then \

@@ -69,7 +69,7 @@ def artifact(columns: dict[str, Column]) -> dict[str, Any]:
         for parent in column.upstream:
             downstream.setdefault(parent, set()).add(column.id)
     described = {}
-    for column in sorted(columns.values(), key=lambda column: column.id):
+    for column in columns.values():  # by relation, each in its column order
         roots, complete = _roots(column, columns)
         described[column.id] = {
             "node": column.node,
