@@ -1,6 +1,6 @@
-"""The lineage docs site as readers use it: `dbt docs generate` over the built lakehouse, served by
-`dbt docs serve` on 127.0.0.1 and opened in headless Chromium; the docs coverage gate; the column
-lineage traced from the same artifacts."""
+"""The lineage docs site as readers use it: generated over the built lakehouse as `make docs-site`
+does, served on 127.0.0.1 as `make docs` serves it and opened in headless Chromium; the docs
+coverage gate; the column lineage traced from the same artifacts, and its pages."""
 
 import copy
 import json
@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from playwright.sync_api import Page, sync_playwright
 from services import free_port
 
 from lakehouse.checks import docs_coverage
-from lakehouse.docs import column_lineage
+from lakehouse.docs import column_lineage, lineage_pages
 from lakehouse.services.processes import port_open, wait_until
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
@@ -40,17 +41,33 @@ VISIBLE_GRAPH_NODES = """() => Array.from(document.querySelectorAll('*'))
 
 @pytest.fixture(scope="module")
 def docs_target(built_lakehouse: Lakehouse) -> Path:
-    built_lakehouse.dbt("docs", "generate", "--static")
+    """The target folder after `make docs-site`'s dbt command (its lakehouse commands follow)."""
+    built_lakehouse.dbt("docs", "generate")
     return built_lakehouse.target_dir
 
 
 @pytest.fixture(scope="module")
-def docs_url(built_lakehouse: Lakehouse, docs_target: Path) -> Iterator[str]:
+def lineage_run(docs_target: Path) -> subprocess.CompletedProcess[str]:
+    """`lakehouse column-lineage`, as `make docs-site` runs it: the JSON artifact and the site."""
+    return subprocess.run(
+        [str(BIN / "lakehouse"), "column-lineage", "--target-dir", str(docs_target)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site(docs_target: Path, lineage_run: subprocess.CompletedProcess[str]) -> Path:
+    assert lineage_run.returncode == 0, lineage_run.stderr
+    return docs_target / lineage_pages.SITE
+
+
+@pytest.fixture(scope="module")
+def docs_url(built_lakehouse: Lakehouse, site: Path) -> Iterator[str]:
+    """The site served as `make docs` serves it."""
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "dbt"), "docs", "serve", "--host", "127.0.0.1", "--port", str(port)]
-        + ["--no-browser"],
-        cwd=PROJECT_DIR,
+        [str(BIN / "python"), "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+        + ["--directory", str(site)],
         env=built_lakehouse.env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -66,11 +83,11 @@ def docs_url(built_lakehouse: Lakehouse, docs_target: Path) -> Iterator[str]:
 def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
     def listening() -> bool:
         if process.poll() is not None:
-            raise RuntimeError(f"dbt docs serve exited with {process.returncode}")
+            raise RuntimeError(f"the docs server exited with {process.returncode}")
         return port_open("127.0.0.1", port)
 
     if not wait_until(listening, timeout, interval=0.2):
-        raise RuntimeError(f"dbt docs serve did not listen on 127.0.0.1:{port}")
+        raise RuntimeError(f"the docs server did not listen on 127.0.0.1:{port}")
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +155,10 @@ def test_lineage_graph_shows_a_mart_with_all_its_upstreams(page: Page, docs_url:
     assert (ARTIFACTS / "docs-lineage-graph.png").stat().st_size > 10_000
 
 
+def _mart_yaml() -> dict:
+    return next(m for m in yaml.safe_load(MART_YAML.read_text())["models"] if m["name"] == MART)
+
+
 def _doc_blocks() -> dict[str, str]:
     text = (PROJECT_DIR / "models" / "docs.md").read_text()
     return dict(re.findall(r"{% docs (\w+) %}(.*?){% enddocs %}", text, flags=re.DOTALL))
@@ -145,7 +166,7 @@ def _doc_blocks() -> dict[str, str]:
 
 def test_model_page_shows_every_column_description(page: Page, docs_url: str) -> None:
     blocks = _doc_blocks()
-    model = next(m for m in yaml.safe_load(MART_YAML.read_text())["models"] if m["name"] == MART)
+    model = _mart_yaml()
     page.goto(f"{docs_url}/#!/model/model.tpch_lakehouse.{MART}")
     rows = page.locator("tr[ng-click='toggle_column_expanded(column)']")
     rows.first.wait_for()
@@ -161,10 +182,15 @@ def test_model_page_shows_every_column_description(page: Page, docs_url: str) ->
     page.screenshot(path=ARTIFACTS / "docs-model-page.png", full_page=True)
 
 
-def test_static_site_is_one_self_contained_file(docs_target: Path) -> None:
-    static = (docs_target / "static_index.html").read_text()
-    assert f'"model.tpch_lakehouse.{MART}"' in static  # manifest inlined
-    assert not re.search(r"""fetch\(\s*['"]manifest\.json""", static)
+def test_site_is_one_self_contained_file(page: Page, site: Path, tmp_path: Path) -> None:
+    """The site's index.html alone, opened from disk: manifest and catalog are inside it."""
+    alone = tmp_path / "index.html"
+    shutil.copy(site / "index.html", alone)
+    page.goto(f"{alone.as_uri()}#!/model/model.tpch_lakehouse.{MART}")
+    rows = page.locator("tr[ng-click='toggle_column_expanded(column)']")
+    rows.first.wait_for()
+    names = [row.split()[0] for row in rows.all_inner_texts()]
+    assert names == [column["name"] for column in _mart_yaml()["columns"]]
 
 
 def test_docs_coverage_gate_passes_on_the_project(docs_target: Path) -> None:
@@ -197,13 +223,12 @@ def test_docs_coverage_gate_names_each_gap(docs_target: Path) -> None:
     }
 
 
-def test_column_lineage_follows_columns_back_to_sources_and_seeds(docs_target: Path) -> None:
+def test_column_lineage_follows_columns_back_to_sources_and_seeds(
+    docs_target: Path, lineage_run: subprocess.CompletedProcess[str]
+) -> None:
     """`lakehouse column-lineage` (run by `make docs-site`) against lineage written by hand from
     reading the SQL: each column's direct upstream and the source and seed columns it comes from."""
-    result = subprocess.run(
-        [str(BIN / "lakehouse"), "column-lineage", "--target-dir", str(docs_target)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    result = lineage_run
     assert result.returncode == 0, result.stderr
     columns = json.loads((docs_target / "column_lineage.json").read_text())["columns"]
     model, seed = "model.tpch_lakehouse.", "seed.tpch_lakehouse."
@@ -284,3 +309,70 @@ def test_column_lineage_asks_for_docs_generate_when_nothing_is_compiled(
     assert result.returncode == 2
     assert "holds no compiled SQL" in result.stderr and "dbt docs generate" in result.stderr
     assert not (tmp_path / "column_lineage.json").exists()
+
+
+def test_model_pages_link_to_column_lineage_pages(page: Page, docs_url: str) -> None:
+    """From a mart's page in the site to its column lineage, then up a column to the model it
+    reads and back to that model's page; upstream and roots as read by hand from the SQL (above)."""
+    page.goto(f"{docs_url}/#!/model/model.tpch_lakehouse.customer_lifetime_value")
+    page.get_by_role("link", name=lineage_pages.LINK_TEXT).click()
+    row = page.locator("tr#lifetime_net_revenue")
+    reads, read_by, roots = (row.locator("td").nth(i).locator("a") for i in (2, 3, 4))
+    assert reads.all_inner_texts() == ["fct_orders.net_revenue"]
+    assert set(roots.all_inner_texts()) == {
+        "tpch.lineitem.l_extendedprice",
+        "tpch.lineitem.l_discount",
+    }
+    assert read_by.count() == 0  # nothing in the project reads a mart's column
+    page.screenshot(path=ARTIFACTS / "docs-column-lineage.png", full_page=True)
+
+    reads.first.click()
+    assert page.url.endswith("/lineage/model.tpch_lakehouse.fct_orders.html#net_revenue")
+    read_by = page.locator("tr#net_revenue td").nth(3).locator("a").all_inner_texts()
+    assert "customer_lifetime_value.lifetime_net_revenue" in read_by
+    page.get_by_role("link", name="The model's page").click()
+    page.locator("tr[ng-click='toggle_column_expanded(column)']").first.wait_for()
+    assert page.url.endswith("#!/model/model.tpch_lakehouse.fct_orders")
+
+
+class _PageLinks(HTMLParser):
+    """A page's row anchors (`<tr id>`) and the links it holds."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.rows: list[str] = []
+        self.links: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "tr" and attributes.get("id"):
+            self.rows.append(attributes["id"])
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+
+
+def test_column_lineage_pages_hold_every_column_and_no_broken_link(
+    site: Path, docs_target: Path
+) -> None:
+    """A page per built relation with a row per column of the built table (dbt's catalog), in its
+    order; every link between pages lands on a page and a row that exist; the untraced columns are
+    listed on the index page."""
+    _, catalog = docs_coverage.load(docs_target)
+    pages = {path.name: _PageLinks(path.read_text()) for path in (site / "lineage").glob("*.html")}
+    built = {**catalog["nodes"], **catalog["sources"]}
+    project_built = {uid: node for uid, node in built.items() if ".tpch_lakehouse." in uid}
+    for uid, node in project_built.items():
+        ordered = sorted(node["columns"].values(), key=lambda column: column["index"])
+        assert pages[f"{uid}.html"].rows == [column["name"].lower() for column in ordered], uid
+    for name, links in pages.items():
+        for link in links.links:
+            if link.startswith("../"):
+                continue  # the dbt site (opened in the browser test)
+            target, _, row = link.partition("#")
+            assert target in pages, (name, link)
+            assert not row or row in pages[target].rows, (name, link)
+    index = (site / "lineage" / "index.html").read_text()
+    not_traced = index[index.index("<h2>Not traced</h2>") :]
+    assert "stg_tpch__orders_rejected.raw_row" in not_traced
+    assert "TO_JSON(STRUCT(*))" in not_traced
