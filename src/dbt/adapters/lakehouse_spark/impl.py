@@ -151,9 +151,9 @@ class LakehouseSparkAdapter(SparkAdapter):
     @available
     def served_generation(self, relation) -> dict | None:
         """What the model's view serves: {'table_generation', 'generation', 'partitioned',
-        'inputs', 'batches'} (generations.Served, the inputs that generation was built from, None
-        if unknown, and a microbatch model's batches built from them); None before the model's
-        first build in generations."""
+        'inputs', 'batches', 'text'} (generations.Served, the inputs that generation was built
+        from, None if unknown, a microbatch model's batches built from them, the view's text);
+        None before the model's first build in generations."""
         described = self.served_state.describe(str(relation))
         if described is None or not described.is_view:
             return None
@@ -166,6 +166,7 @@ class LakehouseSparkAdapter(SparkAdapter):
             "partitioned": served.partitioned,
             "inputs": described.properties.get(INPUTS),
             "batches": described.properties.get(microbatch_plan.BATCHES),
+            "text": described.text,
         }
 
     @available
@@ -202,18 +203,45 @@ class LakehouseSparkAdapter(SparkAdapter):
         return stored == definition(model, code)
 
     @available
-    def record_view_definition(self, relation, model: dict, code: str) -> str:
-        return self._keep_property(relation, INPUTS, definition(model, code))
+    def record_view_definition(
+        self, relation, model: dict, code: str, comment: str | None = None
+    ) -> str:
+        return self._keep_properties(
+            relation, {INPUTS: definition(model, code), **_comment(comment)}
+        )
+
+    @available
+    def stale_comments(self, relation, columns: dict[str, str], comment: str | None) -> dict:
+        """What of the model's descriptions its view does not show: {'columns': {column: text}}
+        for columns it has whose comment differs, and 'relation': the text when its own comment
+        differs (else None). Read from the view's description, already known to the run."""
+        described = self.served_state.describe(str(relation))
+        if described is None:
+            return {"columns": {}, "relation": None}
+        stale_columns = {
+            name: columns[name.lower()]
+            for name, shown in described.column_comments.items()
+            if name.lower() in columns and shown.strip() != columns[name.lower()].strip()
+        }
+        stale_relation = (
+            comment if comment and (described.comment or "").strip() != comment else None
+        )
+        return {"columns": stale_columns, "relation": stale_relation}
+
+    @available
+    def record_comment(self, relation, comment: str) -> str:
+        return self._keep_properties(relation, _comment(comment))
 
     @available
     def model_inputs(self, model: dict, graph: dict, code: str) -> str | None:
         return self.served_state.inputs(model, graph, code)
 
     @available
-    def record_inputs(self, relation, inputs: str | None) -> str:
+    def record_inputs(self, relation, inputs: str | None, comment: str | None = None) -> str:
         """Stores the inputs of the generation the model's view now serves (after the switch: a
-        run stopped in between leaves the older inputs, and the next run builds again)."""
-        return self._keep_property(relation, INPUTS, inputs or "unknown")
+        run stopped in between leaves the older inputs, and the next run builds again), and the
+        view's comment (the model's description) where there is one."""
+        return self._keep_properties(relation, {INPUTS: inputs or "unknown", **_comment(comment)})
 
     @available
     def batch_is_built(self, ranges: str | None, batch: dict) -> bool:
@@ -221,7 +249,14 @@ class LakehouseSparkAdapter(SparkAdapter):
         return microbatch_plan.covers(ranges, batch)
 
     @available
-    def record_batch(self, relation, inputs: str | None, ranges: str | None, batch: dict) -> str:
+    def record_batch(
+        self,
+        relation,
+        inputs: str | None,
+        ranges: str | None,
+        batch: dict,
+        comment: str | None = None,
+    ) -> str:
         """Stores, after a microbatch model's batch is switched in, its inputs and the ranges built
         from them: `ranges` (those of the same inputs before it, None if they changed) and this
         batch's."""
@@ -230,6 +265,7 @@ class LakehouseSparkAdapter(SparkAdapter):
             {
                 INPUTS: inputs or "unknown",
                 microbatch_plan.BATCHES: microbatch_plan.with_batch(ranges, batch),
+                **_comment(comment),
             },
         )
 
@@ -279,7 +315,9 @@ class LakehouseSparkAdapter(SparkAdapter):
         """Sets table properties on the relation (view or table); what it serves may have changed,
         so every token known so far is forgotten."""
         kind = "view" if (relation.is_view if is_view is None else is_view) else "table"
-        pairs = ", ".join(f"'{name}' = '{value}'" for name, value in properties.items())
+        pairs = ", ".join(
+            f"'{name}' = {generations.sql_string(value)}" for name, value in properties.items()
+        )
         self.execute(f"alter {kind} {relation} set tblproperties ({pairs})")
         self.served_state.forget()
         return ""
@@ -363,3 +401,8 @@ class LakehouseSparkAdapter(SparkAdapter):
         # dbt guesses the version module from the class name (`lakehousespark`); name it outright.
         info = SparkAdapter.get_adapter_run_info(config)
         return replace(info, adapter_name=ADAPTER_TYPE, adapter_version=version)
+
+
+def _comment(comment: str | None) -> dict[str, str]:
+    """The table property Spark shows as a relation's comment, where there is one."""
+    return {"comment": comment} if comment else {}

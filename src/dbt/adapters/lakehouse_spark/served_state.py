@@ -46,7 +46,8 @@ def digest(*parts: Any) -> str:
 @dataclass(frozen=True)
 class Described:
     """`describe table extended` of a relation: whether it is a view, its text, its properties;
-    its columns ("name type", in order), location and whether it is partitioned."""
+    its columns ("name type", in order), location and whether it is partitioned; its comment and
+    its columns' comments (by name)."""
 
     is_view: bool
     text: str
@@ -54,13 +55,16 @@ class Described:
     columns: tuple[str, ...] = ()
     location: str | None = None
     partitioned: bool = False
+    comment: str | None = None
+    column_comments: dict[str, str] = field(default_factory=dict)
 
 
 def parse_description(rows: Iterable[tuple]) -> Described:
     rows = list(rows)
     # The columns come first, up to a blank row or a "# ..." section heading.
     ends = (i for i, row in enumerate(rows) if not row[0] or row[0].startswith("#"))
-    columns = tuple(f"{name} {data_type}" for name, data_type, *_ in rows[: next(ends, len(rows))])
+    column_rows = rows[: next(ends, len(rows))]
+    columns = tuple(f"{name} {data_type}" for name, data_type, *_ in column_rows)
     details = {row[0]: row[1] for row in rows}
     # "[k1=v1, k2=v2]": values written here hold no comma or bracket.
     properties = dict(re.findall(r"([^\s,\[=]+)=([^,\]]*)", details.get("Table Properties", "")))
@@ -71,6 +75,8 @@ def parse_description(rows: Iterable[tuple]) -> Described:
         columns=columns,
         location=details.get("Location"),
         partitioned="# Partition Information" in details,
+        comment=details.get("Comment") or None,
+        column_comments={name: comment or "" for name, _, comment, *_ in column_rows},
     )
 
 

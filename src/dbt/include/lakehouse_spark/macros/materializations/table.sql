@@ -20,13 +20,13 @@
     {{ run_hooks(pre_hooks) }}
     {%- call statement('main', language=language) -%}
         {{ create_table_as(False, generation_table,
-            lakehouse_rebalance_partitions(compiled_code, language), language) }}
+            lakehouse_rebalance_partitions(lakehouse_with_column_comments(compiled_code), language),
+            language) }}
     {%- endcall -%}
     {% do lakehouse_publish_generation(target_relation, 'select * from ' ~ generation_table) %}
-    {% do adapter.record_inputs(target_relation, inputs) %}
+    {% do adapter.record_inputs(target_relation, inputs, lakehouse_relation_comment()) %}
 
     {% do apply_grants(target_relation, config.get('grants'), should_revoke(existing, True)) %}
-    {% do persist_docs(target_relation, model) %}
     {{ run_hooks(post_hooks) }}
 
     {{ return({'relations': [target_relation]}) }}

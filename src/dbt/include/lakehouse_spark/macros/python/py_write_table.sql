@@ -19,6 +19,14 @@ if not isinstance(df, pyspark.sql.DataFrame):
     else:
         raise TypeError(f"{type(df)} is not a supported type for dbt Python materialization")
 
+{%- set comments = lakehouse_column_comments() %}
+{%- if comments %}
+# Each column's YAML description as its comment in the catalog (persist_docs).
+comments = {{ comments | tojson }}
+for field in df.schema.fields:
+    if field.name.lower() in comments:
+        df = df.withMetadata(field.name, {**field.metadata, "comment": comments[field.name.lower()]})
+{%- endif %}
 {%- set columns = lakehouse_partition_columns() %}
 {%- if columns %}
 # One shuffle by the partition columns: files of about the advisory size per partition.

@@ -23,8 +23,10 @@
         and not should_full_refresh()) }}
 {% endmacro %}
 
-{#- What a table or incremental materialization returns when it keeps the served generation. -#}
+{#- What a table or incremental materialization returns when it keeps the served generation (its
+    comments brought up to the model's descriptions). -#}
 {% macro lakehouse_keep_served_generation(relation, served) %}
+    {% do lakehouse_refresh_comments(relation, served.table, served.text) %}
     {% do lakehouse_store_unchanged_result('unchanged: keeps generation ' ~ served.generation) %}
     {{ return({'relations': [relation]}) }}
 {% endmacro %}

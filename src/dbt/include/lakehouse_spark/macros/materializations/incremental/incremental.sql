@@ -46,7 +46,7 @@
 
     {{ run_hooks(pre_hooks) }}
     {%- call statement('stage_rows', language=language) -%}
-        {{ create_table_as(True, staged, model_sql, language) }}
+        {{ create_table_as(True, staged, lakehouse_with_column_comments(model_sql), language) }}
     {%- endcall -%}
     {#- The generation table's columns: described once, before an insert, after a create. The
         new rows' columns, in the model's order, are the order the view serves. -#}
@@ -65,18 +65,21 @@
     {%- set columns = staged_columns | map(attribute='name')
         | reject('equalto', adapter.generation_column()) | list -%}
     {%- set partitions = lakehouse_list_partition_generations(generation_table, generation, appends).current -%}
+    {%- if not full_build -%}
+        {% do lakehouse_refresh_comments(target_relation, generation_table) %}
+    {%- endif -%}
     {% do lakehouse_publish_generation(target_relation,
         'select ' ~ columns | join(', ') ~ '\nfrom ' ~ generation_table
         ~ '\nwhere ' ~ lakehouse_partition_filter(partitions, generation)) %}
     {%- if strategy == 'microbatch' -%}
         {% do adapter.record_batch(target_relation, inputs,
-            none if full_build or served.inputs != inputs else served.batches, model.batch) %}
+            none if full_build or served.inputs != inputs else served.batches, model.batch,
+            lakehouse_relation_comment()) %}
     {%- else -%}
-        {% do adapter.record_inputs(target_relation, inputs) %}
+        {% do adapter.record_inputs(target_relation, inputs, lakehouse_relation_comment()) %}
     {%- endif -%}
 
     {% do apply_grants(target_relation, config.get('grants'), should_revoke(existing, full_build)) %}
-    {% do persist_docs(target_relation, model) %}
     {{ run_hooks(post_hooks) }}
 
     {{ return({'relations': [target_relation]}) }}
