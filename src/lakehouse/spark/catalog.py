@@ -38,8 +38,8 @@ class TableSource(Protocol):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Tables as the catalog served them: rows, column types, and for a view its text and the
-    generations of its model. Each table is read once, into folder, by `source` when first asked for
+    """Tables as the catalog served them: rows, column types and comments, and for a view its text
+    and the generations of its model. Each table is read once, into folder, by `source` when first asked for
     (or by `read`, several in one request); without a source, only what folder holds is known."""
 
     folder: Path
@@ -84,6 +84,11 @@ class Snapshot:
     def column_types(self, table: str) -> dict[str, str]:
         """Each column's Spark SQL type, e.g. {'sla_days': 'int'}."""
         return self._relation(table)["columns"]
+
+    def comments(self, table: str) -> tuple[str | None, dict[str, str | None]]:
+        """The comment of the table and of each of its columns (None where there is none)."""
+        relation = self._relation(table)
+        return relation["comment"], relation["column_comments"]
 
     def view_text(self, view: str) -> str:
         """The view's definition, as `show create table` prints it ('' for a table)."""
@@ -193,6 +198,10 @@ def _save(spark, tables: list[str], folder: Path) -> None:
             is_view = definition.lstrip().lower().startswith("create view")
             relation = {
                 "columns": {field.name: field.dataType.simpleString() for field in rows.schema},
+                "comment": spark.catalog.getTable(table).description,
+                "column_comments": {
+                    field.name: field.metadata.get("comment") for field in rows.schema
+                },
                 "view_text": definition if is_view else "",
                 "generations": _generations(spark, table, definition) if is_view else [],
             }
