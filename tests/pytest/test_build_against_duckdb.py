@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import yaml
+import yaml_docs
 from conftest import (
     MARTS,
     PROJECT_DIR,
@@ -381,3 +382,11 @@ def test_a_build_with_nothing_new_keeps_everything_and_a_full_refresh_rebuilds_i
         assert fingerprint(lh, MARTS) == fingerprints
         marts = [f"analytics_marts.{mart}" for mart in MARTS]
         assert_views_serve_new_generations(before, lh.served(), marts)
+
+
+def test_marts_show_their_yaml_descriptions_in_the_catalog(built_lakehouse: Lakehouse) -> None:
+    """What `describe table` shows on every mart's view: the model's YAML description as its
+    comment, each column's as the column's (read from the YAML files, doc blocks filled in)."""
+    served = built_lakehouse.served().read(f"analytics_marts.{mart}" for mart in MARTS)
+    for mart in MARTS:
+        yaml_docs.assert_shows_descriptions(mart, *served.comments(f"analytics_marts.{mart}"))

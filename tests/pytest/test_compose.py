@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import readme
+import yaml_docs
 from conftest import BIN, MARTS, PROJECT_DIR, Lakehouse, copy_repository, fingerprint
 from services import free_port, lost_executors, thrift_query
 
@@ -184,10 +185,14 @@ def test_up_again_it_serves_the_marts_of_the_embedded_build(
     stack: Stack, built_lakehouse: Lakehouse, tmp_path: Path
 ) -> None:
     """Every table was kept by `make down`, and the host's build (with a worker lost) built the
-    same rows as the embedded build: row counts and checksums, read through each catalog."""
+    same rows as the embedded build: row counts and checksums, read through each catalog; and
+    `describe` over Thrift shows every mart's YAML descriptions."""
     stack.compose("up", "-d", "--scale", f"spark-worker={WORKERS}")
     stack.wait_healthy()
     assert fingerprint(stack.lakehouse(tmp_path), MARTS) == fingerprint(built_lakehouse, MARTS)
+    for mart in MARTS:  # what JDBC clients show: the YAML descriptions
+        described = stack.query(f"describe table extended analytics_marts.{mart}")
+        yaml_docs.assert_shows_descriptions(mart, *yaml_docs.comments_in(described))
 
 
 def test_ports_uis_and_settings_of_the_running_cluster(stack: Stack) -> None:

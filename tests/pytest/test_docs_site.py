@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+import yaml_docs
 from conftest import BIN, PROJECT_DIR, Lakehouse
 from playwright.sync_api import Page, sync_playwright
 from services import free_port
@@ -23,7 +24,6 @@ from lakehouse.services.processes import port_open, wait_until
 
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 MART = "revenue_by_nation_month"
-MART_YAML = PROJECT_DIR / "models" / "marts" / "finance" / "_finance__models.yml"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -155,30 +155,17 @@ def test_lineage_graph_shows_a_mart_with_all_its_upstreams(page: Page, docs_url:
     assert (ARTIFACTS / "docs-lineage-graph.png").stat().st_size > 10_000
 
 
-def _mart_yaml() -> dict:
-    return next(m for m in yaml.safe_load(MART_YAML.read_text())["models"] if m["name"] == MART)
-
-
-def _doc_blocks() -> dict[str, str]:
-    text = (PROJECT_DIR / "models" / "docs.md").read_text()
-    return dict(re.findall(r"{% docs (\w+) %}(.*?){% enddocs %}", text, flags=re.DOTALL))
-
-
 def test_model_page_shows_every_column_description(page: Page, docs_url: str) -> None:
-    blocks = _doc_blocks()
-    model = _mart_yaml()
+    _, columns = yaml_docs.descriptions(MART)
     page.goto(f"{docs_url}/#!/model/model.tpch_lakehouse.{MART}")
     rows = page.locator("tr[ng-click='toggle_column_expanded(column)']")
     rows.first.wait_for()
     shown = [" ".join(row.split()) for row in rows.all_inner_texts()]
 
-    assert len(shown) == len(model["columns"])
-    for row, column in zip(shown, model["columns"], strict=True):
-        description = re.sub(
-            r"{{ doc\('(\w+)'\) }}", lambda m: blocks[m.group(1)].strip(), column["description"]
-        )
-        assert row.startswith(column["name"] + " "), row
-        assert " ".join(description.split()) in row, row
+    assert len(shown) == len(columns)
+    for row, (name, description) in zip(shown, columns.items(), strict=True):
+        assert row.startswith(name + " "), row
+        assert description in row, row
     page.screenshot(path=ARTIFACTS / "docs-model-page.png", full_page=True)
 
 
@@ -190,7 +177,7 @@ def test_site_is_one_self_contained_file(page: Page, site: Path, tmp_path: Path)
     rows = page.locator("tr[ng-click='toggle_column_expanded(column)']")
     rows.first.wait_for()
     names = [row.split()[0] for row in rows.all_inner_texts()]
-    assert names == [column["name"] for column in _mart_yaml()["columns"]]
+    assert names == list(yaml_docs.descriptions(MART)[1])
 
 
 def test_docs_coverage_gate_passes_on_the_project(docs_target: Path) -> None:

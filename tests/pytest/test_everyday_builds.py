@@ -2,9 +2,10 @@
 raw file) makes the next `dbt build` write exactly what depends on it, in dbt's own graph
 (`<change>+` in its manifest), and run exactly the data tests of what depends on it; every other
 model keeps the generation it serves; a unit test runs again when its model's SQL or its expected
-rows change (kept otherwise); a warehouse of the earlier layout is upgraded by the next build. (A build with nothing new and --full-refresh, over the whole
-project: test_build_against_duckdb.py; new days through the incremental facts:
-test_daily_feed.py.)"""
+rows change (kept otherwise); edited descriptions reach the catalog without a rebuild; a
+warehouse of the earlier layout is upgraded by the next build. (A build with nothing new and
+--full-refresh, over the whole project: test_build_against_duckdb.py; new days through the
+incremental facts: test_daily_feed.py.)"""
 
 import json
 import shutil
@@ -209,6 +210,37 @@ def test_a_unit_test_runs_again_when_its_sql_or_expected_rows_change(everyday: E
     yaml = models / "_core__models.yml"
     yaml.write_text(yaml.read_text().replace('day_name: "Friday"', 'day_name: "Freitag"', 1))
     assert build_dim_date(expect_success=False) == (True, "fail")
+
+
+def test_edited_descriptions_reach_the_catalog_and_rebuild_nothing(everyday: Everyday) -> None:
+    """A model's and a column's new YAML description, and a view's: the next build writes no model
+    and runs no data test, and the catalog shows the new descriptions (tried: the comments left
+    to the model's next rebuild, which kept the old ones)."""
+    core = everyday.project / "models" / "marts" / "core" / "_core__models.yml"
+    intermediate = everyday.project / "models" / "intermediate" / "_intermediate__models.yml"
+    edits = {
+        core: [
+            ("Suppliers with their nation and region;", "Every supplier, with nation and region;"),
+            ("description: Supplier name.", "description: The supplier's trading name."),
+        ],
+        intermediate: [
+            ("Nations with their region and ISO codes;", "Nations, regions, ISO codes;")
+        ],
+    }
+    for path, replacements in edits.items():
+        text = path.read_text()
+        for old, new in replacements:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        path.write_text(text)
+    after = everyday.build()
+    assert (after.written, after.tests_run) == (set(), set())
+    comment, columns = after.served.comments("analytics_marts.dim_supplier")
+    assert comment == "Every supplier, with nation and region; one row per supplier."
+    assert columns["supplier_name"] == "The supplier's trading name."
+    view = "analytics_intermediate.int_nations__enriched"
+    view_comment, _ = after.served.read([view]).comments(view)
+    assert view_comment == "Nations, regions, ISO codes; one row per nation."
 
 
 def spark_sql(lh: Lakehouse, *statements: str) -> list[list]:

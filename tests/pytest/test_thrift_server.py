@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml_docs
 from conftest import Lakehouse, fingerprint
 from services import (
     Postgres,
@@ -244,3 +245,13 @@ def test_the_server_driver_can_load_hive_function_registry(served: Served) -> No
         check=False, capture_output=True, text=True, timeout=120, env=spark_env(),
     )  # fmt: skip
     assert probe.returncode == 0, probe.stderr[-3000:]
+
+
+def test_describe_shows_the_yaml_descriptions_over_thrift_and_connect(served: Served) -> None:
+    """`describe table extended` of each mart's view over Thrift (PyHive), and its schema read
+    over Spark Connect: the model's YAML description and each column's."""
+    connect = served.lakehouse.served().read(f"analytics_marts.{mart}" for mart in BUILT_MARTS)
+    for mart in BUILT_MARTS:
+        described = served.query(f"describe table extended analytics_marts.{mart}")
+        yaml_docs.assert_shows_descriptions(mart, *yaml_docs.comments_in(described))
+        yaml_docs.assert_shows_descriptions(mart, *connect.comments(f"analytics_marts.{mart}"))
