@@ -141,7 +141,8 @@ def _index_page(by_node: dict[str, list[dict[str, Any]]], nodes: dict[str, dict[
 
 
 def _page(title: str, body: str) -> str:
+    head = f'<meta charset="utf-8"><title>{escape(title)}</title><style>{STYLE}</style>'
     return (
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
-        f"</title><style>{STYLE}</style></head>\n<body><h1>{escape(title)}</h1>{body}</body></html>\n"
+        f'<!doctype html>\n<html lang="en"><head>{head}</head>\n'
+        f"<body><h1>{escape(title)}</h1>{body}</body></html>\n"
     )

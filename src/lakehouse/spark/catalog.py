@@ -39,8 +39,9 @@ class TableSource(Protocol):
 @dataclass(frozen=True)
 class Snapshot:
     """Tables as the catalog served them: rows, column types and comments, and for a view its text
-    and the generations of its model. Each table is read once, into folder, by `source` when first asked for
-    (or by `read`, several in one request); without a source, only what folder holds is known."""
+    and the generations of its model. Each table is read once, into folder, by `source` when first
+    asked for (or by `read`, several in one request); without a source, only what folder holds is
+    known."""
 
     folder: Path
     source: TableSource | None = None

@@ -18,7 +18,9 @@
         create or replace temporary view {{ described }} (
         {%- for column in get_columns_in_query(sql) %}
             {{ adapter.quote(column) }}
-            {%- if column | lower in comments %} comment {{ adapter.sql_string(comments[column | lower]) }}{% endif %}
+            {%- if column | lower in comments %}
+                comment {{ adapter.sql_string(comments[column | lower]) }}
+            {%- endif %}
             {{- ',' if not loop.last }}
         {%- endfor %}
         ) as
@@ -27,7 +29,8 @@
     {{ return('select * from ' ~ described) }}
 {% endmacro %}
 
-{#- Each documented column's description by lower-case name, when the model persists column docs. -#}
+{#- Each documented column's description by lower-case name, when the model persists column
+    docs. -#}
 {% macro lakehouse_column_comments() %}
     {%- set comments = {} -%}
     {%- if config.persist_column_docs() -%}
@@ -40,8 +43,8 @@
 
 {#- The model's description, when it persists relation docs: the comment of its view. -#}
 {% macro lakehouse_relation_comment() %}
-    {{ return(model.description | trim if config.persist_relation_docs() and model.description | trim
-        else none) }}
+    {%- set description = model.description | trim -%}
+    {{ return(description if config.persist_relation_docs() and description else none) }}
 {% endmacro %}
 
 {#- Brings the comments a model's view shows up to its descriptions where they differ (edited
@@ -55,10 +58,11 @@
         lakehouse_relation_comment()) -%}
     {%- set partition_columns = lakehouse_partition_columns() | map('lower') | list -%}
     {%- set columns = {} -%}
-    {%- for name, text in stale.columns.items()
-        if table is not none and name | lower not in partition_columns -%}
-        {% do columns.update({name: text}) %}
-    {%- endfor -%}
+    {%- if table is not none -%}
+        {%- for name, text in stale.columns.items() if name | lower not in partition_columns -%}
+            {% do columns.update({name: text}) %}
+        {%- endfor -%}
+    {%- endif -%}
     {%- for name, text in columns.items() -%}
         {% call statement('comment_column') -%}
             alter table {{ table }} alter column {{ adapter.quote(name) }}
