@@ -1,8 +1,8 @@
 """The docker-compose cluster, really run: the README's compose block as written (`make up` with its
 images built from nothing where no registry answers, dbt from the host, dbt from the `dbt`
 service, `make down`) with a worker killed during the host's build, then faults on the same
-cluster: brought up again it serves the marts of the embedded build; the Thrift server restarted
-mid-build fails dbt naming it, and `dbt retry` finishes; `down -v` removes the volumes it had.
+cluster: brought up again it serves the marts of the embedded build; the server restarted during
+a build over Spark Connect (the `connect` target) fails dbt naming it, and `dbt retry` finishes; `down -v` removes the volumes it had.
 Everything the tests start is removed at the end, also on failure. A missing Docker engine fails
 the tests."""
 
@@ -90,13 +90,18 @@ class Stack:
         ports = {name: self.env[name] for name in PORTS[:2]}
         return Lakehouse(root, SERVER_DATA_DIR, extra_env={"DBT_TARGET": "thrift", **ports})
 
-    def dbt_service(self, *args: str, log: Path) -> subprocess.Popen:
-        """`docker compose run --rm dbt <args>` in the background, its output in log."""
+    def dbt_service(self, *args: str, log: Path, env: dict[str, str]) -> subprocess.Popen:
+        """`docker compose run --rm -e <env> dbt <args>` in the background, its output in log."""
         with log.open("w") as output:
             return subprocess.Popen(
-                [*compose.compose_command(), "run", "--rm", "dbt", *args], cwd=self.repo,
-                env=self.env, stdout=output, stderr=subprocess.STDOUT,
+                [*compose.compose_command(), "run", "--rm", *env_options(env), "dbt", *args],
+                cwd=self.repo, env=self.env, stdout=output, stderr=subprocess.STDOUT,
             )  # fmt: skip
+
+
+def env_options(env: dict[str, str]) -> list[str]:
+    """`docker compose run` options setting `env` in the container (Compose v1 has -e only)."""
+    return [option for name, value in env.items() for option in ("-e", f"{name}={value}")]
 
 
 @pytest.fixture(scope="module")
@@ -215,21 +220,24 @@ def test_ports_uis_and_settings_of_the_running_cluster(stack: Stack) -> None:
     assert stack.query(f"set {executors}") == [(executors, spark_tuning.QUICK_JIT)]
 
 
-# Rebuilt through the dbt service: SQL and Python marts (Spark Connect).
+# Rebuilt through the dbt service over Spark Connect (the `connect` target): SQL and Python marts.
 SERVICE_MARTS = ["revenue_by_nation_month", "customer_rfm_segments"]
+# No retry of the lost server: it would meet the restarted one.
+OVER_CONNECT = {"DBT_TARGET": "connect", "DBT_CONNECT_RETRIES": "0"}
 
 
-def test_dbt_service_fails_on_a_thrift_restart_and_retry_completes(
+def test_dbt_service_over_connect_fails_on_a_server_restart_and_retry_completes(
     stack: Stack, built_lakehouse: Lakehouse, tmp_path: Path
 ) -> None:
-    """Through the dbt service: with two marts dropped, the Thrift server restarted mid-build
-    fails the build naming the server, leaving a mart to make; once the server is healthy again,
-    `dbt retry` makes it, and the marts equal the embedded build's."""
+    """Through the dbt service on the `connect` target: with two marts dropped, the server
+    restarted mid-build fails the build naming Spark Connect's host:port, leaving a mart to make;
+    once the server is healthy again, `dbt retry` makes it, and the marts equal the embedded
+    build's."""
     for mart in SERVICE_MARTS:
         stack.query(f"drop view analytics_marts.{mart}")
     log = tmp_path / "dbt-service.log"
     selection = ["--select", *(f"+{mart}" for mart in SERVICE_MARTS), "--exclude", "test_type:data"]
-    build = stack.dbt_service("build", *selection, log=log)
+    build = stack.dbt_service("build", *selection, log=log, env=OVER_CONNECT)
     try:
         wait_for(
             log, rf"START \w+ \w+ model analytics_marts\.({'|'.join(SERVICE_MARTS)}) ", build, 900
@@ -240,13 +248,13 @@ def test_dbt_service_fails_on_a_thrift_restart_and_retry_completes(
     finally:
         if build.poll() is None:
             build.kill()
-    assert "spark-thrift:10000" in log.read_text(), log.read_text()[-4000:]
+    assert "Lost Spark Connect at spark-thrift:15002" in log.read_text(), log.read_text()[-4000:]
     stack.wait_healthy()
     shown = {row[1] for row in stack.query("show tables in analytics_marts")}
     unmade = set(SERVICE_MARTS) - shown
     assert unmade, "both marts were made before the restart: the retry would prove nothing"
 
-    retry = stack.compose("run", "--rm", "dbt", "retry")
+    retry = stack.compose("run", "--rm", *env_options(OVER_CONNECT), "dbt", "retry")
     assert "Completed successfully" in retry.stdout, retry.stdout[-4000:]
     served = fingerprint(stack.lakehouse(tmp_path), SERVICE_MARTS)
     assert served == fingerprint(built_lakehouse, SERVICE_MARTS)

@@ -1,6 +1,7 @@
 """The same project on a Spark Thrift server: PostgreSQL metastore, standalone master with two
 workers, all started and stopped here on 127.0.0.1; a worker lost mid-build; read by real clients;
-the running server's settings; survives a restart of the server and of its metastore database;
+the running server's settings; rebuilt over Spark Connect alone (the `connect` target); survives
+a restart of the server and of its metastore database;
 killed mid-build, it leaves no table half-written and `dbt retry` finishes after a restart."""
 
 import os
@@ -154,6 +155,27 @@ def test_marts_identical_to_the_embedded_build(served: Served, built_lakehouse: 
     assert fingerprint(served.lakehouse, BUILT_MARTS) == fingerprint(built_lakehouse, BUILT_MARTS)
 
 
+def test_the_connect_target_builds_the_same_marts_with_no_thrift(
+    served: Served, built_lakehouse: Lakehouse
+) -> None:
+    """`DBT_TARGET=connect`, the Thrift port pointing where nothing listens: the marts dropped,
+    every model they read rewritten (`--full-refresh`), SQL and Python, and their tests run over
+    Spark Connect alone; the marts equal the embedded build's, read through the catalog."""
+    lh = served.lakehouse
+    for mart in BUILT_MARTS:
+        served.query(f"drop view analytics_marts.{mart}")
+    over_thrift = dict(lh.extra_env)
+    lh.extra_env.update(DBT_TARGET="connect", LAKEHOUSE_THRIFT_PORT=str(free_port()))
+    try:
+        selection = [f"+{mart}" for mart in BUILT_MARTS]
+        lh.dbt(
+            "build", "--select", *selection, "--indirect-selection", "cautious", "--full-refresh"
+        )
+    finally:
+        lh.extra_env = over_thrift
+    assert fingerprint(lh, BUILT_MARTS) == fingerprint(built_lakehouse, BUILT_MARTS)
+
+
 def test_tables_survive_a_server_restart(served: Served) -> None:
     before = served.mart_counts()
     assert set(before) == set(BUILT_MARTS) and all(before.values()), before
@@ -205,14 +227,20 @@ def test_server_killed_mid_build_loses_nothing_and_dbt_retry_finishes(
     assert fingerprint(lh, BUILT_MARTS) == complete
 
 
-def test_server_down_fails_fast_with_what_to_do(tmp_path: Path, raw_data: Path) -> None:
+@pytest.mark.parametrize(
+    ("target", "port_setting"),
+    [("thrift", "LAKEHOUSE_THRIFT_PORT"), ("connect", "LAKEHOUSE_CONNECT_PORT")],
+)
+def test_server_down_fails_fast_with_what_to_do(
+    tmp_path: Path, raw_data: Path, target: str, port_setting: str
+) -> None:
     port = free_port()  # nothing listens here
     lh = Lakehouse(
         root=tmp_path,
         data_dir=raw_data,
         extra_env={
-            "DBT_TARGET": "thrift",
-            "LAKEHOUSE_THRIFT_PORT": str(port),
+            "DBT_TARGET": target,
+            port_setting: str(port),
             "DBT_CONNECT_RETRIES": "2",
             "DBT_CONNECT_TIMEOUT": "3",
         },
@@ -223,6 +251,7 @@ def test_server_down_fails_fast_with_what_to_do(tmp_path: Path, raw_data: Path) 
     assert elapsed < 60, f"took {elapsed:.0f} s"
     assert f"127.0.0.1:{port}" in result.stdout
     assert "lakehouse server start" in result.stdout
+    assert "Gave up after 3 attempt(s), 3 s apart" in result.stdout
 
 
 FUNCTION_REGISTRY_PROBE = """

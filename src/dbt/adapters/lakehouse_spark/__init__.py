@@ -1,6 +1,7 @@
 """dbt adapter plugin `lakehouse_spark`: dbt-spark, unchanged, plus what this project adds on top:
 errors that say how to reach the server (connections.py), Python models on open-source Spark
-(python_submissions.py: the `session` and `connect` submission methods; `py_write_table`),
+(python_submissions.py: the `session` and `connect` submission methods; `py_write_table`), SQL
+over Spark Connect (connect.py: the `connect` connection method),
 what each relation serves, for builds that do what changed (served_state.py), and the batches of
 microbatch models planned from it (microbatch_plan.py). Profiles use `type: lakehouse_spark`.
 

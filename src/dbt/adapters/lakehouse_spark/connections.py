@@ -1,14 +1,16 @@
-"""Connections: dbt-spark's, with a connection failure to a server, a server lost during a query
-and an unreadable data file explained in full."""
+"""Connections: dbt-spark's, plus the `connect` method (connect.py), with a connection failure to a
+server, a server lost during a query and an unreadable data file explained in full."""
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from dbt.adapters.contracts.connection import Connection
+from dbt.adapters.contracts.connection import Connection, ConnectionState
 from dbt.adapters.events.logging import AdapterLogger
 from dbt.adapters.exceptions import FailedToConnectError
 from dbt.adapters.spark.connections import (
@@ -19,16 +21,28 @@ from dbt.adapters.spark.connections import (
 from dbt_common.exceptions import DbtConfigError, DbtRuntimeError
 from thrift.transport.TTransport import TTransportException
 
-from dbt.adapters.lakehouse_spark import jvm_options
+from dbt.adapters.lakehouse_spark import connect, jvm_options
 
 ADAPTER_TYPE = "lakehouse_spark"
 logger = AdapterLogger("LakehouseSpark")
 SPARK_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+class ConnectionMethod(StrEnum):
+    """dbt-spark's connection methods, and `connect`: SQL over Spark Connect."""
+
+    THRIFT = SparkConnectionMethod.THRIFT.value
+    HTTP = SparkConnectionMethod.HTTP.value
+    ODBC = SparkConnectionMethod.ODBC.value
+    SESSION = SparkConnectionMethod.SESSION.value
+    CONNECT = "connect"
+
+
 @dataclass
 class LakehouseSparkCredentials(SparkCredentials):
-    # Spark Connect endpoint for Python models on a server target (default: sc://<host>:15002).
+    method: ConnectionMethod = None  # type: ignore[assignment]  # required, as in dbt-spark
+    # Spark Connect URL (sc://host:port/;token=...): of the `connect` target (default
+    # sc://<host>:<port>), or where Python models run on a Thrift target (sc://<host>:15002).
     connect_url: str | None = None
 
     def __post_init__(self) -> None:
@@ -43,6 +57,9 @@ class LakehouseSparkCredentials(SparkCredentials):
         # at all unless the server authenticates (LDAP).
         if not self.password:
             self.password = None
+        # Likewise an unset LAKEHOUSE_CONNECT_URL: the URL is made from host and port.
+        if not self.connect_url:
+            self.connect_url = None
         # The embedded Spark's JVM starts from the class archive of `make venv`, if there is one.
         if self.method == SparkConnectionMethod.SESSION:
             jvm_options.add_java_options(self.server_side_parameters, jvm_options.java_options())
@@ -57,6 +74,11 @@ REFUSED_LOGIN_MARKERS = ("Error validating", "Peer indicated failure", "authenti
 
 
 def connection_failure_message(credentials: SparkCredentials, error: Exception) -> str:
+    if credentials.method == ConnectionMethod.CONNECT:
+        return (
+            f"{error} Gave up after {1 + credentials.connect_retries} attempt(s), "
+            f"{credentials.connect_timeout} s apart."
+        )
     if any(marker in str(error) for marker in REFUSED_LOGIN_MARKERS):
         return (
             f"The Spark Thrift server at {credentials.host}:{credentials.port} refused the login "
@@ -91,20 +113,28 @@ def unreadable_file_hint(message: str) -> str | None:
     )
 
 
-# How dbt-spark and Thrift report a server that went away while a query ran.
-LOST_SERVER_MARKERS = ("TTransportException", "Connection lost")
+# How dbt-spark and Thrift, and the Spark Connect client, report a server that went away while a
+# query ran.
+LOST_SERVER_MARKERS = ("TTransportException", "Connection lost", "StatusCode.UNAVAILABLE")
+
+
+def server_name(credentials: SparkCredentials) -> str:
+    """The server a target queries, with its host:port."""
+    if credentials.method == ConnectionMethod.CONNECT:
+        return f"Spark Connect at {connect.host_and_port(connect.connect_url(credentials))}"
+    return f"the Spark Thrift server at {credentials.host}:{credentials.port}"
 
 
 def lost_server_hint(credentials: SparkCredentials, message: str) -> str | None:
-    """What to do when the Thrift server went away during a query (stopped, restarted, killed)."""
+    """What to do when the server went away during a query (stopped, restarted, killed)."""
     if credentials.method == SparkConnectionMethod.SESSION or not any(
         marker in message for marker in LOST_SERVER_MARKERS
     ):
         return None
     return (
-        f"Lost the Spark Thrift server at {credentials.host}:{credentials.port} while a query "
-        "ran: it stopped or restarted. Once it runs again (`lakehouse server start`, or `docker "
-        "compose up -d` for the cluster), `dbt retry` builds what is left."
+        f"Lost {server_name(credentials)} while a query ran: it stopped or restarted. Once it "
+        "runs again (`lakehouse server start`, or `docker compose up -d` for the cluster), "
+        "`dbt retry` builds what is left."
     )
 
 
@@ -198,6 +228,8 @@ class LakehouseSparkConnectionManager(SparkConnectionManager):
 
     @classmethod
     def open(cls, connection: Connection) -> Connection:
+        if connection.credentials.method == ConnectionMethod.CONNECT:
+            return cls.open_connect(connection)
         try:
             return super().open(connection)
         except DbtConfigError:
@@ -209,3 +241,23 @@ class LakehouseSparkConnectionManager(SparkConnectionManager):
             raise FailedToConnectError(
                 connection_failure_message(connection.credentials, error)
             ) from error
+
+    @classmethod
+    def open_connect(cls, connection: Connection) -> Connection:
+        """The `connect` method's connection, tried as dbt-spark tries a Thrift server's."""
+        if connection.state == ConnectionState.OPEN:
+            return connection
+        credentials = connection.credentials
+        for attempt in range(1 + credentials.connect_retries):
+            try:
+                connection.handle = connect.connection(credentials)
+                break
+            except DbtRuntimeError as error:
+                if attempt == credentials.connect_retries:
+                    raise FailedToConnectError(
+                        connection_failure_message(credentials, error)
+                    ) from error
+                logger.warning(f"{error}\n\tRetrying in {credentials.connect_timeout} seconds")
+                time.sleep(credentials.connect_timeout)
+        connection.state = ConnectionState.OPEN
+        return connection

@@ -2,8 +2,9 @@
 helpers run the compiled model on a plain SparkSession instead:
 
 - `session`: in this process, on the SparkSession the embedded (`method: session`) target runs;
-- `connect`: on a Spark Connect session to the Thrift server's application, so the DataFrame work
-  runs on its cluster and writes to the same catalog.
+- `connect`: on the Spark Connect session to the server (the `connect` target's own, or the Thrift
+  server's application on the `thrift` target), so the DataFrame work runs on its cluster and
+  writes to the same catalog.
 """
 
 import linecache
@@ -14,15 +15,7 @@ from dbt.adapters.base import PythonJobHelper
 from dbt.adapters.spark.connections import SparkCredentials
 from dbt_common.exceptions import DbtRuntimeError
 
-DEFAULT_CONNECT_PORT = 15002
-CONNECT_TIMEOUT_SECONDS = 10
-
-
-def connect_url(credentials: SparkCredentials) -> str:
-    """The profile's connect_url, or Spark Connect's default port on the Thrift server's host."""
-    return getattr(credentials, "connect_url", None) or (
-        f"sc://{credentials.host}:{DEFAULT_CONNECT_PORT}"
-    )
+from dbt.adapters.lakehouse_spark import connect
 
 
 def run_model_code(compiled_code: str, spark: Any, model_name: str) -> None:
@@ -71,49 +64,7 @@ class SessionPythonJobHelper(_LakehouseHelper):
 
 
 class ConnectPythonJobHelper(_LakehouseHelper):
-    """Runs the model on a Spark Connect session to the server of the Thrift target."""
+    """Runs the model on the Spark Connect session to the profile's server (connect.py)."""
 
     def spark_session(self) -> Any:
-        from pyspark.sql import SparkSession
-
-        url = connect_url(self.credentials)
-        _require_reachable(url)
-        # Through pyspark.sql's builder, which also switches pyspark.sql.functions and Window to
-        # Spark Connect for the model code.
-        session = SparkSession.builder.remote(url).getOrCreate()
-        _bound_retries(session, self.credentials)
-        return session
-
-
-def _bound_retries(session: Any, credentials: SparkCredentials) -> None:
-    """Retry a lost server as the Thrift target does (connect_retries times, connect_timeout
-    seconds apart) instead of for the Connect client's default ten minutes."""
-    from pyspark.sql.connect.client.retries import DefaultPolicy
-
-    pause = int(credentials.connect_timeout) * 1000
-    policy = DefaultPolicy(
-        max_retries=int(credentials.connect_retries),
-        initial_backoff=pause,
-        backoff_multiplier=1.0,
-        max_backoff=pause,
-    )
-    session.client.set_retry_policies([policy])
-
-
-def _require_reachable(url: str) -> None:
-    """Fail within CONNECT_TIMEOUT_SECONDS, naming the URL, when nothing listens at a Connect URL:
-    the Connect client itself would keep retrying for minutes."""
-    import socket
-    from urllib.parse import urlparse
-
-    parsed = urlparse(url.replace("sc://", "http://", 1))
-    host, port = parsed.hostname or "", parsed.port or DEFAULT_CONNECT_PORT
-    try:
-        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_SECONDS):
-            return
-    except OSError as error:
-        raise DbtRuntimeError(
-            f"Cannot reach Spark Connect at {url} ({error}). Python models on the thrift target run "
-            "there: start the server with `lakehouse server start` (Connect is in the same "
-            "application), or set connect_url in the profile (LAKEHOUSE_CONNECT_URL)."
-        ) from error
+        return connect.session(self.credentials)
