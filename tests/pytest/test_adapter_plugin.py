@@ -70,6 +70,8 @@ def test_an_unknown_method_is_refused() -> None:
 
 THRIFT_LOST = "TTransportException: Connection lost"
 CONNECT_LOST = "<_MultiThreadedRendezvous: status = StatusCode.UNAVAILABLE, Socket closed>"
+# What a query in flight meets while the server shuts down.
+CONTEXT_STOPPED = "(java.lang.IllegalStateException) Cannot call methods on a stopped SparkContext."
 
 
 @pytest.mark.parametrize(
@@ -86,6 +88,7 @@ CONNECT_LOST = "<_MultiThreadedRendezvous: status = StatusCode.UNAVAILABLE, Sock
             CONNECT_LOST,
             "Lost Spark Connect at localhost:15003 ",
         ),
+        ({"method": "connect"}, CONTEXT_STOPPED, "Lost Spark Connect at spark.example:10000 "),
     ],
 )
 def test_a_lost_server_is_named_with_host_and_port(overrides: dict, error: str, named: str) -> None:

@@ -248,7 +248,7 @@ def test_dbt_service_over_connect_fails_on_a_server_restart_and_retry_completes(
     finally:
         if build.poll() is None:
             build.kill()
-    assert "Lost Spark Connect at spark-thrift:15002" in log.read_text(), log.read_text()[-4000:]
+    assert "Lost Spark Connect at spark-thrift:15002 " in log.read_text(), log.read_text()[-4000:]
     stack.wait_healthy()
     shown = {row[1] for row in stack.query("show tables in analytics_marts")}
     unmade = set(SERVICE_MARTS) - shown

@@ -114,8 +114,13 @@ def unreadable_file_hint(message: str) -> str | None:
 
 
 # How dbt-spark and Thrift, and the Spark Connect client, report a server that went away while a
-# query ran.
-LOST_SERVER_MARKERS = ("TTransportException", "Connection lost", "StatusCode.UNAVAILABLE")
+# query ran; a server shutting down cancels its Connect calls.
+LOST_SERVER_MARKERS = (
+    "TTransportException",
+    "Connection lost",
+    "StatusCode.UNAVAILABLE",
+    "StatusCode.CANCELLED",
+)
 
 
 def server_name(credentials: SparkCredentials) -> str:
@@ -126,15 +131,16 @@ def server_name(credentials: SparkCredentials) -> str:
 
 
 def lost_server_hint(credentials: SparkCredentials, message: str) -> str | None:
-    """What to do when the server went away during a query (stopped, restarted, killed)."""
+    """What to do when the server went away during a query (stopped, restarted, killed), or
+    stopped its Spark context (shutting down, or out of memory) while still answering."""
     if credentials.method == SparkConnectionMethod.SESSION or not any(
-        marker in message for marker in LOST_SERVER_MARKERS
+        marker in message for marker in (*LOST_SERVER_MARKERS, *STOPPED_CONTEXT_MARKERS)
     ):
         return None
     return (
-        f"Lost {server_name(credentials)} while a query ran: it stopped or restarted. Once it "
-        "runs again (`lakehouse server start`, or `docker compose up -d` for the cluster), "
-        "`dbt retry` builds what is left."
+        f"Lost {server_name(credentials)} while a query ran: it stopped or restarted (its log "
+        "says why). Once it runs again (`lakehouse server start`, or `docker compose up -d` for "
+        "the cluster), `dbt retry` builds what is left."
     )
 
 
@@ -153,13 +159,14 @@ MEASURED_DRIVER_MEMORY = "2g up to SF 1, 8g at SF 10"
 
 
 def out_of_memory_hint(credentials: SparkCredentials, message: str) -> str | None:
-    """What to do when Spark's driver ran out of memory, or stopped, which is how an out-of-memory
-    error shows in the queries it takes down."""
+    """What to do when Spark's driver ran out of memory, or, embedded, stopped, which is how an
+    out-of-memory error shows in the queries it takes down (a server's stopped context may as well
+    be a shutdown: lost_server_hint)."""
     embedded = credentials.method == SparkConnectionMethod.SESSION
     if any(marker in message for marker in OUT_OF_MEMORY_MARKERS):
         what = "ran out of memory"
-    elif any(marker in message for marker in STOPPED_CONTEXT_MARKERS) or (
-        embedded and any(marker in message for marker in GONE_JVM_MARKERS)
+    elif embedded and any(
+        marker in message for marker in (*STOPPED_CONTEXT_MARKERS, *GONE_JVM_MARKERS)
     ):
         what = "stopped, most often after running out of memory (its log says)"
     else:
