@@ -384,9 +384,16 @@ def test_a_build_with_nothing_new_keeps_everything_and_a_full_refresh_rebuilds_i
         assert_views_serve_new_generations(before, lh.served(), marts)
 
 
-def test_marts_show_their_yaml_descriptions_in_the_catalog(built_lakehouse: Lakehouse) -> None:
-    """What `describe table` shows on every mart's view: the model's YAML description as its
-    comment, each column's as the column's (read from the YAML files, doc blocks filled in)."""
-    served = built_lakehouse.served().read(f"analytics_marts.{mart}" for mart in MARTS)
-    for mart in MARTS:
-        yaml_docs.assert_shows_descriptions(mart, *served.comments(f"analytics_marts.{mart}"))
+def test_marts_and_seeds_show_their_yaml_descriptions_in_the_catalog(
+    built_lakehouse: Lakehouse,
+) -> None:
+    """What `describe table` shows on every mart's view and every seed's table: the YAML
+    description as its comment, each column's as the column's (read from the YAML files, doc blocks
+    filled in)."""
+    relations = {
+        **{mart: f"analytics_marts.{mart}" for mart in MARTS},
+        **{seed: f"analytics_reference.{seed}" for seed in SEEDS},
+    }
+    served = built_lakehouse.served().read(relations.values())
+    for name, relation in relations.items():
+        yaml_docs.assert_shows_descriptions(name, *served.comments(relation))

@@ -213,11 +213,12 @@ def test_a_unit_test_runs_again_when_its_sql_or_expected_rows_change(everyday: E
 
 
 def test_edited_descriptions_reach_the_catalog_and_rebuild_nothing(everyday: Everyday) -> None:
-    """A model's and a column's new YAML description, and a view's: the next build writes no model
-    and runs no data test, and the catalog shows the new descriptions (tried: the comments left
-    to the model's next rebuild, which kept the old ones)."""
+    """A model's and a column's new YAML description, a view's and a seed column's: the next build
+    writes no model or seed and runs no data test, and the catalog shows the new descriptions
+    (tried: the comments left to the model's next rebuild, which kept the old ones)."""
     core = everyday.project / "models" / "marts" / "core" / "_core__models.yml"
     intermediate = everyday.project / "models" / "intermediate" / "_intermediate__models.yml"
+    seeds = everyday.project / "seeds" / "_seeds.yml"
     edits = {
         core: [
             ("Suppliers with their nation and region;", "Every supplier, with nation and region;"),
@@ -226,6 +227,7 @@ def test_edited_descriptions_reach_the_catalog_and_rebuild_nothing(everyday: Eve
         intermediate: [
             ("Nations with their region and ISO codes;", "Nations, regions, ISO codes;")
         ],
+        seeds: [("ISO 4217 code of the nation's currency.", "The nation's currency (ISO 4217).")],
     }
     for path, replacements in edits.items():
         text = path.read_text()
@@ -241,6 +243,9 @@ def test_edited_descriptions_reach_the_catalog_and_rebuild_nothing(everyday: Eve
     view = "analytics_intermediate.int_nations__enriched"
     view_comment, _ = after.served.read([view]).comments(view)
     assert view_comment == "Nations, regions, ISO codes; one row per nation."
+    seed = "analytics_reference.nation_codes"
+    _, seed_columns = after.served.read([seed]).comments(seed)
+    assert seed_columns["currency_code"] == "The nation's currency (ISO 4217)."
 
 
 def spark_sql(lh: Lakehouse, *statements: str) -> list[list]:

@@ -1,5 +1,6 @@
-"""The descriptions the project's YAML gives each model and its columns, doc blocks filled in: what
-the docs site and the catalog are to show, read from the files rather than from dbt's manifest."""
+"""The descriptions the project's YAML gives each model and seed and their columns, doc blocks
+filled in: what the docs site and the catalog are to show, read from the files rather than from
+dbt's manifest."""
 
 import re
 from functools import cache
@@ -12,7 +13,7 @@ DOC_BLOCK = re.compile(r"{% docs (\w+) %}(.*?){% enddocs %}", flags=re.DOTALL)
 
 
 def model_yaml(name: str) -> dict:
-    """The model's entry in the YAML of its folder."""
+    """The model's (or seed's) entry in the YAML of its folder."""
     return _models()[name]
 
 
@@ -42,11 +43,13 @@ def _doc_blocks() -> dict[str, str]:
 
 @cache
 def _models() -> dict[str, dict]:
-    paths = [*PROJECT_DIR.glob("models/**/*.yml"), *PROJECT_DIR.glob("python_models/**/*.yml")]
+    folders = ("models", "python_models", "seeds")
+    paths = [path for folder in folders for path in PROJECT_DIR.glob(f"{folder}/**/*.yml")]
     return {
-        model["name"]: model
+        node["name"]: node
         for path in paths
-        for model in (yaml.safe_load(path.read_text()) or {}).get("models", [])
+        for kind in ("models", "seeds")
+        for node in (yaml.safe_load(path.read_text()) or {}).get(kind, [])
     }
 
 

@@ -47,12 +47,12 @@
     {{ return(description if config.persist_relation_docs() and description else none) }}
 {% endmacro %}
 
-{#- Brings the comments a model's view shows up to its descriptions where they differ (edited
-    descriptions, or a generation written before they were persisted); writes nothing when they
-    agree. Columns are commented on the generation table `table` (none for a plain view, whose
-    columns carry no comment), which the view takes at its next switch: `republish_text`, when
-    given, switches it again now to the same text. Spark alters no partition column: those keep
-    the comment they were written with. -#}
+{#- Brings the comments a model's view (or a seed's table) shows up to its descriptions where they
+    differ (edited descriptions, or a generation written before they were persisted); writes
+    nothing when they agree. Columns are commented on `table`: a seed's own table, or the
+    generation table, which the view takes at its next switch (`republish_text`, when given,
+    switches it again now to the same text); none for a plain view, whose columns carry no
+    comment. Spark alters no partition column: those keep the comment they were written with. -#}
 {% macro lakehouse_refresh_comments(relation, table, republish_text=none) %}
     {%- set stale = adapter.stale_comments(relation, lakehouse_column_comments(),
         lakehouse_relation_comment()) -%}
