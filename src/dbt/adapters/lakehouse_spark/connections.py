@@ -171,11 +171,7 @@ def out_of_memory_hint(credentials: SparkCredentials, message: str) -> str | Non
         what = "stopped, most often after running out of memory (its log says)"
     else:
         return None
-    where = (
-        "The embedded Spark"
-        if embedded
-        else f"The Spark server at {credentials.host}:{credentials.port}"
-    )
+    where = "The embedded Spark" if embedded else f"The server ({server_name(credentials)})"
     memory = os.environ.get("SPARK_DRIVER_MEMORY", "2g")
     scale = os.environ.get("TPCH_SCALE", "<scale>")
     return (
