@@ -20,6 +20,8 @@ from conftest import (
     fingerprint,
 )
 
+from lakehouse.data import tpch_data
+
 
 def assert_same_rows(actual: list[tuple], expected: list[tuple]) -> None:
     """Equal as multisets; on failure show a few rows from each side rather than thousands."""
@@ -384,13 +386,23 @@ def test_a_build_with_nothing_new_keeps_everything_and_a_full_refresh_rebuilds_i
         assert_views_serve_new_generations(before, lh.served(), marts)
 
 
-def test_marts_and_seeds_show_their_yaml_descriptions_in_the_catalog(
+def test_every_model_and_seed_shows_its_yaml_descriptions_in_the_catalog(
     built_lakehouse: Lakehouse,
 ) -> None:
-    """What `describe table` shows on every mart's view and every seed's table: the YAML
-    description as its comment, each column's as the column's (read from the YAML files, doc blocks
-    filled in)."""
+    """What `describe table` shows on every model's view (staging and intermediate views, the
+    quarantine tables, the marts) and every seed's table: the YAML description as its comment, each
+    column's as the column's (read from the YAML files, doc blocks filled in)."""
+    layers = {"staging/tpch": "analytics_staging", "intermediate": "analytics_intermediate"}
     relations = {
+        **{
+            path.stem: f"{schema}.{path.stem}"
+            for folder, schema in layers.items()
+            for path in (PROJECT_DIR / "models" / folder).glob("*.sql")
+        },
+        **{
+            f"stg_tpch__{table}_rejected": f"analytics_quarantine.tpch_{table}_rejected"
+            for table in tpch_data.TABLES
+        },
         **{mart: f"analytics_marts.{mart}" for mart in MARTS},
         **{seed: f"analytics_reference.{seed}" for seed in SEEDS},
     }

@@ -213,9 +213,11 @@ def test_a_unit_test_runs_again_when_its_sql_or_expected_rows_change(everyday: E
 
 
 def test_edited_descriptions_reach_the_catalog_and_rebuild_nothing(everyday: Everyday) -> None:
-    """A model's and a column's new YAML description, a view's and a seed column's: the next build
-    writes no model or seed and runs no data test, and the catalog shows the new descriptions
-    (tried: the comments left to the model's next rebuild, which kept the old ones)."""
+    """A model's and a column's new YAML description, a view's, a view column's and a seed
+    column's: the next build writes no table, no seed and nothing downstream of the view (only
+    a new generation of the view itself, as Spark cannot comment a view's column), runs no data
+    test, and the catalog shows the new descriptions (tried: the comments left to the model's next
+    rebuild, which kept the old ones)."""
     core = everyday.project / "models" / "marts" / "core" / "_core__models.yml"
     intermediate = everyday.project / "models" / "intermediate" / "_intermediate__models.yml"
     seeds = everyday.project / "seeds" / "_seeds.yml"
@@ -225,7 +227,11 @@ def test_edited_descriptions_reach_the_catalog_and_rebuild_nothing(everyday: Eve
             ("description: Supplier name.", "description: The supplier's trading name."),
         ],
         intermediate: [
-            ("Nations with their region and ISO codes;", "Nations, regions, ISO codes;")
+            ("Nations with their region and ISO codes;", "Nations, regions, ISO codes;"),
+            (
+                "description: Nation name, upper case.",
+                "description: The nation's name, in capitals.",
+            ),
         ],
         seeds: [("ISO 4217 code of the nation's currency.", "The nation's currency (ISO 4217).")],
     }
@@ -236,13 +242,14 @@ def test_edited_descriptions_reach_the_catalog_and_rebuild_nothing(everyday: Eve
             text = text.replace(old, new)
         path.write_text(text)
     after = everyday.build()
-    assert (after.written, after.tests_run) == (set(), set())
+    assert (after.written, after.tests_run) == ({"int_nations__enriched"}, set())
     comment, columns = after.served.comments("analytics_marts.dim_supplier")
     assert comment == "Every supplier, with nation and region; one row per supplier."
     assert columns["supplier_name"] == "The supplier's trading name."
     view = "analytics_intermediate.int_nations__enriched"
-    view_comment, _ = after.served.read([view]).comments(view)
+    view_comment, view_columns = after.served.read([view]).comments(view)
     assert view_comment == "Nations, regions, ISO codes; one row per nation."
+    assert view_columns["nation_name"] == "The nation's name, in capitals."
     seed = "analytics_reference.nation_codes"
     _, seed_columns = after.served.read([seed]).comments(seed)
     assert seed_columns["currency_code"] == "The nation's currency (ISO 4217)."

@@ -276,11 +276,24 @@ def test_the_server_driver_can_load_hive_function_registry(served: Served) -> No
     assert probe.returncode == 0, probe.stderr[-3000:]
 
 
+# Views built on the server (the staging and intermediate layers of BUILT_MARTS), besides the marts.
+BUILT_VIEWS = {
+    "stg_tpch__orders": "analytics_staging",
+    "stg_tpch__line_items": "analytics_staging",
+    "int_nations__enriched": "analytics_intermediate",
+}
+
+
 def test_describe_shows_the_yaml_descriptions_over_thrift_and_connect(served: Served) -> None:
-    """`describe table extended` of each mart's view over Thrift (PyHive), and its schema read
-    over Spark Connect: the model's YAML description and each column's."""
-    connect = served.lakehouse.served().read(f"analytics_marts.{mart}" for mart in BUILT_MARTS)
-    for mart in BUILT_MARTS:
-        described = served.query(f"describe table extended analytics_marts.{mart}")
-        yaml_docs.assert_shows_descriptions(mart, *yaml_docs.comments_in(described))
-        yaml_docs.assert_shows_descriptions(mart, *connect.comments(f"analytics_marts.{mart}"))
+    """`describe table extended` of each mart's view and of views of the layers below over Thrift
+    (PyHive), and their schemas read over Spark Connect: the model's YAML description and each
+    column's."""
+    relations = {
+        **{mart: f"analytics_marts.{mart}" for mart in BUILT_MARTS},
+        **{view: f"{schema}.{view}" for view, schema in BUILT_VIEWS.items()},
+    }
+    connect = served.lakehouse.served().read(relations.values())
+    for model, relation in relations.items():
+        described = served.query(f"describe table extended {relation}")
+        yaml_docs.assert_shows_descriptions(model, *yaml_docs.comments_in(described))
+        yaml_docs.assert_shows_descriptions(model, *connect.comments(relation))

@@ -181,14 +181,22 @@ class LakehouseSparkAdapter(SparkAdapter):
 
     @available
     def unserved_generation_tables(self, relation, served: dict | None) -> list:
-        """The model's generation tables but the one its view serves (earlier layouts' too): the
-        one the last build replaced, and whatever a failed run left."""
+        """The model's generations but the one its view serves (earlier layouts' too): the one the
+        last build replaced, and whatever a failed run left; tables, or views for a view model."""
         keep = served and served["table_generation"]
         pattern = generations.table_pattern(relation.identifier)
-        return [
-            relation.incorporate(path={"identifier": name}, type="table")
-            for _, name, *_ in self._rows(f"show tables in {relation.schema} like '{pattern}'")
+        listing = f"in {relation.schema} like '{pattern}'"
+        unserved = [
+            name
+            for _, name, *_ in self._rows(f"show tables {listing}")
             if generations.is_unserved_table(relation.identifier, name, keep)
+        ]
+        views = {name for _, name, *_ in self._rows(f"show views {listing}")} if unserved else set()
+        return [
+            relation.incorporate(
+                path={"identifier": name}, type="view" if name in views else "table"
+            )
+            for name in unserved
         ]
 
     @available

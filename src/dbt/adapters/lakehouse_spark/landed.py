@@ -6,7 +6,7 @@ only added to. A data test of such a table, or of a view that reads it and nothi
 its landing column on (declared in the view's YAML), that
 passed on every partition up to the latest one, D, needs to read only the partitions after D the
 next time, provided nothing it read up to D changed. What it read up to D is its *state*: for each
-relation the test reads, the fingerprint of the landed partitions up to D (and a view's text), or
+relation the test reads, the fingerprint of the landed partitions up to D (and a view's SQL), or
 the relation's token when it is not landed (served_state.py). So a rewritten or removed old
 partition, a changed view or a changed parent not landed makes the test read everything again.
 
@@ -120,7 +120,7 @@ class LandedTests:
 
     def landed_of(self, unique_id: str, graph: dict) -> tuple[Landed, str] | None:
         """The landed table a source is, or a view model reads alone; and the relation's own part
-        of a test's state (a view's text)."""
+        of a test's state (a view's SQL)."""
         node = graph["sources"].get(unique_id) or graph["nodes"].get(unique_id)
         if node is None:
             return None
@@ -138,7 +138,9 @@ class LandedTests:
         if landed is None or landed.column not in node["columns"]:
             return None
         described = self.served_state.describe(node["relation_name"])
-        return (landed, described.text) if described else None
+        if described is None:
+            return None
+        return landed, self.served_state.view_sql(node["relation_name"], described)
 
     def state(self, test: dict, graph: dict, last: str) -> str | None:
         """What the test read up to partition `last`, as a digest; None if something is unknown."""

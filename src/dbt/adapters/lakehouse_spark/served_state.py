@@ -11,7 +11,8 @@ The token of a relation:
 - raw table (source): the fingerprint of its files, stored on it when the sources are registered;
 - seed: the checksum of its CSV and declared types, stored on its table when it is loaded;
 - model built in generations (table, incremental): the generation its view serves (generations.py);
-- view model: its text and the tokens of what it reads (a view serves what its inputs serve now).
+- view model: its SQL (its generation view's text) and the tokens of what it reads (a view serves
+  what its inputs serve now).
 
 A relation whose token cannot be known (not built yet, built before tokens existed) has none, and
 nothing that reads it is skipped. Tokens are kept for the run and forgotten whenever something is
@@ -187,10 +188,20 @@ class ServedState:
             return described.properties.get(CHECKSUM)
         if kind in ("model", "snapshot") and described.is_view:
             if node["config"]["materialized"] == "view":
-                return self._combine(described.text, node["depends_on"]["nodes"], graph)
+                own = self.view_sql(node["relation_name"], described)
+                return self._combine(own, node["depends_on"]["nodes"], graph)
             served = generations.served(node["alias"], described.text)
             return served and served.generation
         return None
+
+    def view_sql(self, relation: str, described: Described) -> str:
+        """The SQL a view model's rows come from: the text of the generation view it selects from
+        (a new one written for edited comments alone has the same), or its own text."""
+        served = generations.served(relation.rsplit(".", 1)[-1], described.text)
+        if served is None:
+            return described.text
+        generation = self.describe(generations.table_name(relation, served.table_generation))
+        return generation.text if generation else described.text
 
     def _combine(self, own: str, parents: list[str], graph: dict) -> str | None:
         tokens = [self.token(parent, graph) for parent in sorted(set(parents))]

@@ -1,32 +1,41 @@
 {#- YAML descriptions as comments in the catalog (persist_docs) on plain Parquet, where dbt-spark
     writes none: `describe table`, SHOW CREATE TABLE and JDBC clients show them on the view users
     query. A generation is written from rows whose columns carry their descriptions: Spark keeps a
-    column's comment through `select *`, a CTAS and a view over the table, so the model's view takes
-    them from its generation table at each switch. The view's own comment is a table property,
-    set with the inputs it records after each build (ALTER VIEW keeps it). -#}
+    column's comment through `select *`, a CTAS and a view over the table or view, so the model's
+    view takes them from its generation at each switch (a table model's generation table, a view
+    model's generation view). The view's own comment is a table property, set with the inputs it
+    records after each build (ALTER VIEW keeps it). -#}
 
 {#- The model's SQL as a temporary view whose columns carry their descriptions, to be selected
     from; the SQL itself when the model persists no column docs. -#}
 {% macro lakehouse_with_column_comments(sql) %}
-    {%- set comments = lakehouse_column_comments() -%}
-    {%- if not comments or model.language != 'sql' -%}
+    {%- set columns = lakehouse_commented_columns(sql) if model.language == 'sql' else '' -%}
+    {%- if not columns -%}
         {{ return(sql) }}
     {%- endif -%}
     {%- set described = this.incorporate(path={'identifier': this.identifier ~ '__described'})
         .include(database=false, schema=false) -%}
     {%- call statement('describe_columns') -%}
-        create or replace temporary view {{ described }} (
-        {%- for column in get_columns_in_query(sql) %}
-            {{ adapter.quote(column) }}
-            {%- if column | lower in comments %}
-                comment {{ adapter.sql_string(comments[column | lower]) }}
-            {%- endif %}
-            {{- ',' if not loop.last }}
-        {%- endfor %}
-        ) as
+        create or replace temporary view {{ described }} {{ columns }} as
         {{ sql }}
     {%- endcall -%}
     {{ return('select * from ' ~ described) }}
+{% endmacro %}
+
+{#- The column list of a view over `sql` with each documented column's description as its
+    comment, `(a comment '...', b, ...)`; empty when the model persists no column docs. -#}
+{% macro lakehouse_commented_columns(sql) %}
+    {%- set comments = lakehouse_column_comments() -%}
+    {%- if not comments -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set listed = [] -%}
+    {%- for column in get_columns_in_query(sql) -%}
+        {%- set text = comments.get(column | lower) -%}
+        {%- do listed.append(adapter.quote(column)
+            ~ (' comment ' ~ adapter.sql_string(text) if text else '')) -%}
+    {%- endfor -%}
+    {{ return('(' ~ listed | join(', ') ~ ')') }}
 {% endmacro %}
 
 {#- Each documented column's description by lower-case name, when the model persists column
@@ -51,8 +60,9 @@
     differ (edited descriptions, or a generation written before they were persisted); writes
     nothing when they agree. Columns are commented on `table`: a seed's own table, or the
     generation table, which the view takes at its next switch (`republish_text`, when given,
-    switches it again now to the same text); none for a plain view, whose columns carry no
-    comment. Spark alters no partition column: those keep the comment they were written with. -#}
+    switches it again now to the same text); none for a view model, whose columns Spark cannot
+    comment (its materialization writes a new generation view instead, view.sql). Spark alters no
+    partition column: those keep the comment they were written with. -#}
 {% macro lakehouse_refresh_comments(relation, table, republish_text=none) %}
     {%- set stale = adapter.stale_comments(relation, lakehouse_column_comments(),
         lakehouse_relation_comment()) -%}
