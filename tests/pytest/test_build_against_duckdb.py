@@ -22,6 +22,8 @@ from conftest import (
 
 from lakehouse.data import tpch_data
 
+SNAPSHOTS = ["customers_snapshot", "part_suppliers_snapshot"]
+
 
 def assert_same_rows(actual: list[tuple], expected: list[tuple]) -> None:
     """Equal as multisets; on failure show a few rows from each side rather than thousands."""
@@ -386,12 +388,13 @@ def test_a_build_with_nothing_new_keeps_everything_and_a_full_refresh_rebuilds_i
         assert_views_serve_new_generations(before, lh.served(), marts)
 
 
-def test_every_model_and_seed_shows_its_yaml_descriptions_in_the_catalog(
+def test_every_model_seed_and_snapshot_shows_its_yaml_descriptions_in_the_catalog(
     built_lakehouse: Lakehouse,
 ) -> None:
     """What `describe table` shows on every model's view (staging and intermediate views, the
-    quarantine tables, the marts) and every seed's table: the YAML description as its comment, each
-    column's as the column's (read from the YAML files, doc blocks filled in)."""
+    quarantine tables, the marts), every seed's table and every snapshot's view: the YAML
+    description as its comment, each column's as the column's (read from the YAML files, doc blocks
+    filled in; of a snapshot, the columns its YAML lists)."""
     layers = {"staging/tpch": "analytics_staging", "intermediate": "analytics_intermediate"}
     relations = {
         **{
@@ -406,6 +409,9 @@ def test_every_model_and_seed_shows_its_yaml_descriptions_in_the_catalog(
         **{mart: f"analytics_marts.{mart}" for mart in MARTS},
         **{seed: f"analytics_reference.{seed}" for seed in SEEDS},
     }
-    served = built_lakehouse.served().read(relations.values())
+    snapshots = {name: f"analytics_snapshots.{name}" for name in SNAPSHOTS}
+    served = built_lakehouse.served().read([*relations.values(), *snapshots.values()])
     for name, relation in relations.items():
         yaml_docs.assert_shows_descriptions(name, *served.comments(relation))
+    for name, relation in snapshots.items():
+        yaml_docs.assert_shows_descriptions(name, *served.comments(relation), documented_only=True)

@@ -6,7 +6,8 @@
     snapshot option of dbt is dbt's: strategy timestamp or check, unique_key (one column or a
     list), hard_deletes ignore | invalidate | new_record, dbt_valid_to_current,
     snapshot_meta_column_names. A run whose inputs are those of the served history keeps it: with
-    nothing new, dbt's MERGE would change nothing either. -#}
+    nothing new, dbt's MERGE would change nothing either. The YAML descriptions reach the catalog
+    as a table model's do (generations/comments.sql). -#}
 {% materialization snapshot, adapter='lakehouse_spark' %}
     {%- set target_relation = this.incorporate(type='view') -%}
     {%- set existing = load_cached_relation(this) -%}
@@ -32,13 +33,12 @@
     {%- endif -%}
     {{ check_time_data_types(history_sql) }}
     {%- call statement('main') -%}
-        {{ create_table_as(False, generation_table, history_sql) }}
+        {{ create_table_as(False, generation_table, lakehouse_with_column_comments(history_sql)) }}
     {%- endcall -%}
     {% do lakehouse_publish_generation(target_relation, 'select * from ' ~ generation_table) %}
-    {% do adapter.record_inputs(target_relation, inputs) %}
+    {% do adapter.record_inputs(target_relation, inputs, lakehouse_relation_comment()) %}
 
     {% do apply_grants(target_relation, config.get('grants'), should_revoke(existing, false)) %}
-    {% do persist_docs(target_relation, model) %}
     {{ run_hooks(post_hooks) }}
 
     {{ return({'relations': [target_relation]}) }}
