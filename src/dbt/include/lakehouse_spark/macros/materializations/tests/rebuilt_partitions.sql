@@ -55,14 +55,16 @@
 {#- The partitions of the test's incremental model that this run wrote (generation at least
     lakehouse_run_generation_id), as a predicate on its partition columns; `true` when the run
     rebuilt all of it (without listing partitions when its generation table is new in this run) or
-    none of it, or when the test also reads a model that is not in generations or that this run
-    rebuilt. -#}
+    none of it, or when the test also reads a view, a model that is not in generations or one that
+    this run rebuilt. -#}
 {% macro lakehouse_rebuilt_partitions_predicate(test) %}
     {%- set since = lakehouse_run_generation_id() | int -%}
     {%- set found = {'tested': none} -%}
     {%- for unique_id in test.depends_on.nodes -%}
         {%- set node = graph.nodes.get(unique_id) -%}
+        {#- A view model serves what its inputs serve now, whatever generation it is. -#}
         {%- set served = none if node is none or node.resource_type != 'model'
+            or node.config.materialized == 'view'
             else lakehouse_served_generation(api.Relation.create(
                 database=node.database, schema=node.schema, identifier=node.alias)) -%}
         {%- if unique_id == test.attached_node -%}
