@@ -2,9 +2,10 @@
 
 A *generation* is one complete write of a model's rows. Each build of a table model writes a new
 generation table, `<model>__g<id>`, and then switches the model's view, `<model>`, to it with one
-metastore write (a view model's generation is a view of that name, holding its SQL); incremental models write new generations of single partitions inside their
-generation table, as partition folders `<partition>/lakehouse_generation=<id>/`, and their view
-selects, per partition, the generation it serves. The view's text is the one thing switched
+metastore write (a view model's generation is a view of that name, holding its SQL); incremental
+models write new generations of single partitions inside their generation table, as partition
+folders `<partition>/lakehouse_generation=<id>/`, and their view selects, per partition, the
+generation it serves. The view's text is the one thing switched
 atomically, so it alone says what is served: every reader (the materializations through the
 adapter, the catalog reader, readers of the files) resolves through it, with this module.
 
