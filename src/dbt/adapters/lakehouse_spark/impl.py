@@ -170,6 +170,12 @@ class LakehouseSparkAdapter(SparkAdapter):
         }
 
     @available
+    def forget_served(self, relation) -> str:
+        """The relation was written (its view switched): what the run knew of it is forgotten."""
+        self.served_state.forget(str(relation))
+        return ""
+
+    @available
     def generation_table(self, relation, generation: str):
         """The relation of one generation table of the model."""
         identifier = generations.table_name(relation.identifier, generation)
@@ -321,13 +327,13 @@ class LakehouseSparkAdapter(SparkAdapter):
         self, relation, properties: dict[str, str], is_view: bool | None = None
     ) -> str:
         """Sets table properties on the relation (view or table); what it serves may have changed,
-        so every token known so far is forgotten."""
+        so its description and every token known so far are forgotten."""
         kind = "view" if (relation.is_view if is_view is None else is_view) else "table"
         pairs = ", ".join(
             f"'{name}' = {generations.sql_string(value)}" for name, value in properties.items()
         )
         self.execute(f"alter {kind} {relation} set tblproperties ({pairs})")
-        self.served_state.forget()
+        self.served_state.forget(str(relation))
         return ""
 
     @available

@@ -15,8 +15,10 @@ The token of a relation:
   what its inputs serve now).
 
 A relation whose token cannot be known (not built yet, built before tokens existed) has none, and
-nothing that reads it is skipped. Tokens are kept for the run and forgotten whenever something is
-written (descriptions too), since dbt runs a node only after everything it reads.
+nothing that reads it is skipped. Descriptions and tokens are kept for the run: a write forgets the
+written relation's description (with its generations' and any relation found missing) and every
+token, since dbt runs a node only after everything it reads; the other descriptions stay, so that a
+full build describes each raw table and seed about once, not once per data test.
 """
 
 import hashlib
@@ -160,10 +162,22 @@ class ServedState:
             raise
         return parse_description(rows)
 
-    def forget(self) -> None:
+    def forget(self, relation: str | None = None) -> None:
+        """Forgets what writing `relation` may have changed (everything when None): its
+        description and its generations', those of relations found missing, and every token (a
+        view's combines those of what it reads)."""
         with self._lock:
-            self._described.clear()
             self._tokens.clear()
+            if relation is None:
+                self._described.clear()
+                return
+            own_generations = generations.table_name(relation, "")
+            for name in [
+                name
+                for name, described in self._described.items()
+                if described is None or name == relation or name.startswith(own_generations)
+            ]:
+                del self._described[name]
 
     def token(self, unique_id: str, graph: dict) -> str | None:
         with self._lock:

@@ -14,6 +14,7 @@
         {{ 'alter view' if existing is not none else 'create view' }} {{ relation }} as
         {{ select_sql }}
     {%- endcall %}
+    {% do adapter.forget_served(relation) %}
 {% endmacro %}
 
 {#- Whether a build can keep the generation the model's view serves: the inputs it was built from
