@@ -1,9 +1,8 @@
 """Readers during rebuilds: clients of the Thrift server (and one of its Spark Connect endpoint) read
 every layer in a loop (a raw table, a staging view, a dimension, the facts, a business mart and
-the incremental Python model) while dbt, through the same server, adds a new day, rebuilds
-everything in full, and adds another day (dropping the generations replaced before). Every result
-must be a complete table's, old or new; no query may fail; after the run each reader sees the new
-one."""
+the incremental Python model) while dbt, through the same server, adds a new day, then rebuilds
+everything in full (dropping the generations the new day replaced). Every result must be a
+complete table's, old or new; no query may fail; after the run each reader sees the new one."""
 
 import threading
 import time
@@ -40,7 +39,7 @@ READS = {
 REBUILT = ["--select", "+fct_orders", "+revenue_by_nation_month", "+supplier_monthly_deliveries"]
 RESOURCES = ["--resource-type", "seed", "--resource-type", "snapshot", "--resource-type", "model"]
 QUERY_LIMIT = 2000  # per reader: the loop is bounded even if the rebuild never ends
-PAUSE = 2.0  # seconds between one reader's queries: a dashboard's pace, leaving the server to dbt
+PAUSE = 4.0  # seconds between one reader's queries: a dashboard's pace, leaving the server to dbt
 
 
 class ThriftClient:
@@ -159,15 +158,10 @@ def test_readers_of_every_layer_see_old_or_new_and_no_error(tmp_path: Path, raw_
             lh.dbt("run", *REBUILT)
         with readers(lh) as full_refresh:
             lh.dbt("run", "--full-refresh", *REBUILT)
-        feed(lh, raw_data, "next")
-        august_2 = expected_values(lh)
-        with readers(lh) as next_day:
-            lh.dbt("run", *REBUILT)
 
     phases = {
         "new day": (new_day, july, august_1),
         "full refresh": (full_refresh, august_1, august_1),
-        "next day": (next_day, august_1, august_2),
     }
     for phase, (seen, old, new) in phases.items():
         print(phase, {name: dict(reader.values) for name, reader in seen.items()})  # pytest -s
