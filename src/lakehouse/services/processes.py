@@ -32,9 +32,7 @@ class Daemon:
             pid = int(self.pid_file.read_text())
         except (FileNotFoundError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not _alive(pid):
             self.pid_file.unlink(missing_ok=True)
             return None
         return pid
@@ -78,14 +76,20 @@ class Daemon:
 
 
 def _alive(pid: int) -> bool:
-    # Reap it if it is our child; a zombie would otherwise look alive.
+    """Whether the process runs. One that died is a zombie until its parent reaps it: this
+    command's own child is reaped here; a detached one, whose parent is init by then, can stay a
+    zombie for a moment after a crash (until init reaps it), and counts as gone."""
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:  # gone meanwhile; without /proc, os.kill's answer stands
+        return not Path("/proc/self").exists()
+    return stat[stat.rindex(")") + 2] != "Z"  # the state follows the command name's bracket
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
