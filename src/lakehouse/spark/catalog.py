@@ -183,7 +183,7 @@ def _session(environ: Mapping[str, str]) -> Iterator:
         finally:
             spark.stop()
     else:
-        with connect_session(profile.connect_url(environ)) as spark:
+        with connect_session(profile.connect_url(environ), environ) as spark:
             yield spark
 
 

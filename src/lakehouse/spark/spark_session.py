@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from dbt.adapters.lakehouse_spark import jvm_options
-from lakehouse import profile
+from lakehouse import profile, settings
 
 
 def embedded_session(
@@ -27,16 +27,25 @@ def embedded_session(
     return builder.getOrCreate()
 
 
+CONNECT_RETRIES = ("DBT_CONNECT_RETRIES", "DBT_CONNECT_TIMEOUT")
+
+
 @contextmanager
-def connect_session(url: str) -> Iterator:
-    """A Spark Connect client session, stopped on exit. Creating one marks the whole process as a
-    Connect client (SPARK_CONNECT_MODE_ENABLED), and child processes inherit the mark: an embedded
-    dbt or Spark started afterwards would look for a server. The mark is put back as it was."""
+def connect_session(url: str, environ: Mapping[str, str] = os.environ) -> Iterator:
+    """A Spark Connect client session, stopped on exit. A lost server is retried as dbt's
+    sessions retry it (DBT_CONNECT_RETRIES times, DBT_CONNECT_TIMEOUT seconds apart), not for the
+    client's default ten minutes per call. Creating one marks the whole process as a Connect
+    client (SPARK_CONNECT_MODE_ENABLED), and child processes inherit the mark: an embedded dbt or
+    Spark started afterwards would look for a server. The mark is put back as it was."""
     from pyspark.sql import SparkSession
+
+    from dbt.adapters.lakehouse_spark import connect  # dbt's own modules: only for Connect
 
     mark = "SPARK_CONNECT_MODE_ENABLED"
     before = os.environ.get(mark)
     spark = SparkSession.builder.remote(url).create()
+    retries, pause = (int(settings.get(name, environ)) for name in CONNECT_RETRIES)
+    connect.bound_retries(spark, retries, pause)
     try:
         yield spark
     finally:

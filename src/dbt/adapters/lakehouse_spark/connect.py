@@ -66,24 +66,22 @@ def session(credentials: SparkCredentials) -> Any:
     url = connect_url(credentials)
     require_reachable(url)
     spark = SparkSession.builder.remote(url).getOrCreate()
-    # Bounded before the first call to the server, which the settings below make.
-    _bound_retries(spark, credentials)
+    # Bounded before the first call to the server, which the settings below make: a lost server
+    # is retried as the Thrift target retries it.
+    bound_retries(spark, int(credentials.connect_retries), int(credentials.connect_timeout))
     for name, value in credentials.server_side_parameters.items():
         spark.conf.set(name, value)
     return spark
 
 
-def _bound_retries(spark: Any, credentials: SparkCredentials) -> None:
-    """Retry a lost server as the Thrift target does (connect_retries times, connect_timeout
-    seconds apart) instead of for the Connect client's default ten minutes."""
+def bound_retries(spark: Any, retries: int, pause_seconds: int) -> None:
+    """Retry a lost server `retries` times, `pause_seconds` apart, instead of for the Connect
+    client's default ten minutes (per call)."""
     from pyspark.sql.connect.client.retries import DefaultPolicy
 
-    pause = int(credentials.connect_timeout) * 1000
+    pause = pause_seconds * 1000
     policy = DefaultPolicy(
-        max_retries=int(credentials.connect_retries),
-        initial_backoff=pause,
-        backoff_multiplier=1.0,
-        max_backoff=pause,
+        max_retries=retries, initial_backoff=pause, backoff_multiplier=1.0, max_backoff=pause
     )
     spark.client.set_retry_policies([policy])
 
