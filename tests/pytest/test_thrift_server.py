@@ -30,7 +30,8 @@ from services import (
     wait_for_output,
 )
 
-from lakehouse.spark import spark_tuning
+from lakehouse.services import processes
+from lakehouse.spark import catalog, spark_tuning
 from lakehouse.spark.spark_home import spark_env, spark_script
 
 METASTORE_PASSWORD = os.urandom(8).hex()
@@ -252,6 +253,57 @@ def test_server_down_fails_fast_with_what_to_do(
     assert f"127.0.0.1:{port}" in result.stdout
     assert "lakehouse server start" in result.stdout
     assert "Gave up after 3 attempt(s), 3 s apart" in result.stdout
+
+
+def test_a_catalog_reader_gives_up_on_a_server_that_is_down(tmp_path: Path) -> None:
+    """What reads through the catalog over Spark Connect (tpch-check, the tests' reads) retries a
+    server that does not answer as dbt does (DBT_CONNECT_RETRIES, DBT_CONNECT_TIMEOUT), then
+    fails: not for the Connect client's ten minutes per call."""
+    environ = {
+        **os.environ,
+        "DBT_TARGET": "connect",
+        "LAKEHOUSE_CONNECT_URL": f"sc://127.0.0.1:{free_port()}",  # nothing listens here
+        "DBT_CONNECT_RETRIES": "2",
+        "DBT_CONNECT_TIMEOUT": "3",
+    }
+    started = time.monotonic()
+    with pytest.raises(catalog.CatalogError, match="analytics_marts.fct_orders"):
+        catalog.snapshot(["analytics_marts.fct_orders"], tmp_path, environ)
+    assert time.monotonic() - started < 90
+
+
+# A process that has a child which exits at once and is never reaped: a zombie for as long as
+# its parent sleeps (as a crashed server is, until init reaps it).
+ZOMBIE_PARENT = """
+import os, time
+child = os.fork()
+if child == 0:
+    os._exit(0)
+print(child, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_crashed_server_not_yet_reaped_counts_as_stopped(tmp_path: Path) -> None:
+    """A server killed by a crash stays a zombie until init reaps it; meanwhile `lakehouse server
+    start` must start a new one, not report it running (and `status`, `stop` must not count it)."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ZOMBIE_PARENT], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout
+        zombie = int(parent.stdout.readline())
+        stat = Path(f"/proc/{zombie}/stat")
+        deadline = time.monotonic() + 10
+        while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            assert time.monotonic() < deadline, stat.read_text()
+            time.sleep(0.05)
+        (tmp_path / "thrift-server.pid").write_text(str(zombie))
+        assert processes.Daemon("thrift-server", tmp_path).pid() is None
+        assert not (tmp_path / "thrift-server.pid").exists()  # the stale file is removed
+    finally:
+        parent.kill()
+        parent.wait()
 
 
 FUNCTION_REGISTRY_PROBE = """
