@@ -27,9 +27,6 @@ def embedded_session(
     return builder.getOrCreate()
 
 
-CONNECT_RETRIES = ("DBT_CONNECT_RETRIES", "DBT_CONNECT_TIMEOUT")
-
-
 @contextmanager
 def connect_session(url: str, environ: Mapping[str, str] = os.environ) -> Iterator:
     """A Spark Connect client session, stopped on exit. A lost server is retried as dbt's
@@ -44,8 +41,8 @@ def connect_session(url: str, environ: Mapping[str, str] = os.environ) -> Iterat
     mark = "SPARK_CONNECT_MODE_ENABLED"
     before = os.environ.get(mark)
     spark = SparkSession.builder.remote(url).create()
-    retries, pause = (int(settings.get(name, environ)) for name in CONNECT_RETRIES)
-    connect.bound_retries(spark, retries, pause)
+    retries = int(settings.get("DBT_CONNECT_RETRIES", environ))
+    connect.bound_retries(spark, retries, int(settings.get("DBT_CONNECT_TIMEOUT", environ)))
     try:
         yield spark
     finally:
