@@ -155,7 +155,7 @@ STOPPED_CONTEXT_MARKERS = (
 # How the embedded Spark's queries fail once its JVM has exited.
 GONE_JVM_MARKERS = ("Answer from Java side is empty", "Connection refused", "Py4JNetworkError")
 # Driver memory that built the project, by scale (docs/benchmark.md).
-MEASURED_DRIVER_MEMORY = "2g up to SF 1, 8g at SF 10"
+MEASURED_DRIVER_MEMORY = "2g up to SF 1, 4g at SF 10"
 
 
 def out_of_memory_hint(credentials: SparkCredentials, message: str) -> str | None:
