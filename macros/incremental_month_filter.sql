@@ -1,17 +1,27 @@
-{#- The first month an incremental run rebuilds: the month holding the model's latest loaded
-    `latest_column` (a date, or a month's first day) less var('fact_lookback_days') days. A scalar
-    subquery on the model's own table; Spark prunes partitions by it when the run starts. -#}
-{% macro incremental_first_month(latest_column='order_date') -%}
-    {%- set lookback = var('fact_lookback_days') | string -%}
-    {%- if not modules.re.fullmatch('[0-9]{1,3}', lookback) -%}
+{#- A var holding a whole number of days, from 0 to 999, as text (`var_days(name) | int` for the
+    number); a compile error naming it otherwise. -#}
+{% macro var_days(name) -%}
+    {%- set value = var(name) | string -%}
+    {%- if not modules.re.fullmatch('[0-9]{1,3}', value) -%}
         {{ exceptions.raise_compiler_error(
-            "var fact_lookback_days must be a whole number of days from 0 to 999, got '"
-            ~ lookback ~ "'") }}
+            "var " ~ name ~ " must be a whole number of days from 0 to 999, got '" ~ value ~ "'") }}
     {%- endif -%}
+    {{ value }}
+{%- endmacro %}
+
+{#- The first month an incremental run rebuilds: the month holding the model's latest loaded
+    `latest_column` (a date, or a month's first day) less var('fact_lookback_days') days, and less
+    `days_before` more. A scalar subquery on the model's own table; Spark prunes partitions by it
+    when the run starts. -#}
+{% macro incremental_first_month(latest_column='order_date', days_before=0) -%}
     (
         select
             coalesce(
-                trunc(date_sub(max({{ latest_column }}), {{ lookback }}), 'MM'), date '1900-01-01'
+                trunc(
+                    date_sub(max({{ latest_column }}), {{ var_days('fact_lookback_days') | int + days_before }}),
+                    'MM'
+                ),
+                date '1900-01-01'
             )
         from {{ this }}
     )

@@ -1,4 +1,4 @@
-{{ config(**kept_by_order_month()) }}
+{{ config(**kept_by_month()) }}
 
 with
 

@@ -1,4 +1,4 @@
-{{ config(**kept_by_order_month()) }}
+{{ config(**kept_by_month()) }}
 
 -- Each supplier's deliveries in one order month, kept as parts that add up across months (counts,
 -- sums, maxima; an average is a sum over a count), so that supplier_delivery_performance adds up

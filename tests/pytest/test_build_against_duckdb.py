@@ -18,6 +18,7 @@ from conftest import (
     assert_published_files_hold_what_the_catalog_serves,
     assert_views_serve_new_generations,
     fingerprint,
+    reliability_score_differences,
 )
 
 from lakehouse.data import tpch_data
@@ -237,54 +238,9 @@ def test_supplier_monthly_deliveries_match_duckdb(built_lakehouse: Lakehouse) ->
 
 
 def test_supplier_reliability_scores_match_duckdb(built_lakehouse: Lakehouse) -> None:
-    """The Python model with lag/lead windows over each supplier's shipments in ship order."""
+    """The Python model over monthly parts, against lag/lead windows over every line item."""
     lh = built_lakehouse
-    expected = f"""
-        with shipments as (
-            select
-                l_suppkey as supplier_key,
-                l_receiptdate > l_commitdate as is_late,
-                (l_receiptdate - l_commitdate) - lag(l_receiptdate - l_commitdate) over in_order
-                    as delay_change_days,
-                lead(l_receiptdate > l_commitdate) over in_order as next_is_late
-            from {lh.raw("lineitem")}
-            window in_order as (partition by l_suppkey order by l_shipdate, l_orderkey, l_linenumber)
-        ),
-        per_supplier as (
-            select
-                supplier_key,
-                count(*) as shipment_count,
-                count(*) filter (where is_late) as late_shipment_count,
-                count(*) filter (where is_late and next_is_late) as repeated_late_count,
-                avg(delay_change_days) as avg_delay_change_days
-            from shipments group by all
-        )
-        select
-            per_supplier.*,
-            trim(s.s_name) as supplier_name,
-            trim(n.n_name) as nation_name,
-            100 * (1 - (late_shipment_count + repeated_late_count) / shipment_count)
-                as reliability_score
-        from per_supplier
-        join {lh.raw("supplier")} s on s.s_suppkey = per_supplier.supplier_key
-        join {lh.raw("nation")} n on n.n_nationkey = s.s_nationkey
-    """
-    differences = lh.query(f"""
-        select expected.*, actual.*
-        from ({expected}) expected
-        full join {lh.mart("supplier_reliability_scores")} actual using (supplier_key)
-        where actual.supplier_name is distinct from expected.supplier_name
-            or actual.nation_name is distinct from expected.nation_name
-            or actual.shipment_count is distinct from expected.shipment_count
-            or actual.late_shipment_count is distinct from expected.late_shipment_count
-            or actual.repeated_late_count is distinct from expected.repeated_late_count
-            -- rounded to 4 and 2 decimals
-            or not abs(actual.avg_delay_change_days - expected.avg_delay_change_days)
-                <= 0.00005 + 1e-9
-            or not abs(actual.reliability_score - expected.reliability_score) <= 0.005 + 1e-9
-        limit 5
-    """)
-    assert differences == []
+    assert reliability_score_differences(lh) == []
     (repeated,) = lh.query(
         f"select sum(repeated_late_count) from {lh.mart('supplier_reliability_scores')}"
     )[0]

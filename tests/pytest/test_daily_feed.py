@@ -17,6 +17,7 @@ from conftest import (
     assert_views_serve_new_generations,
     feed,
     fingerprint,
+    reliability_score_differences,
 )
 
 from dbt.adapters.lakehouse_spark import generations
@@ -32,6 +33,8 @@ MONTHLY = [
 # What a new day rebuilds: the line items joined with their orders, the facts that read them, and
 # what is kept by month downstream of them.
 INCREMENTAL = ["int_order_items__enriched", *FACTS, *MONTHLY]
+# Kept by ship month from the facts, and the mart that follows each supplier's shipments from it.
+SHIPPED, RELIABILITY = "int_supplier_shipments__monthly", "supplier_reliability_scores"
 # The history of the daily extracts, and the customer dimension built from it.
 HISTORY = ["customers_snapshot", "part_suppliers_snapshot", "dim_customer_history"]
 # Compared with a full build: the facts, and the marts over all history kept from monthly parts.
@@ -40,6 +43,7 @@ MARTS = [
     "revenue_by_nation_month",
     "revenue_by_segment_month",
     "supplier_delivery_performance",
+    RELIABILITY,
 ]
 LATE_DAY, LAST_DAY = "1998-07-31", "1998-08-02"
 
@@ -74,13 +78,15 @@ def schema(table: str) -> str:
     return "analytics_intermediate" if table.startswith("int_") else "analytics_marts"
 
 
-def month_files(lakehouse: Lakehouse, table: str) -> dict[str, set[tuple[str, int]]]:
-    """Per order_month partition: the path and modification time of each data file published."""
+def month_files(
+    lakehouse: Lakehouse, table: str, column: str = "order_month"
+) -> dict[str, set[tuple[str, int]]]:
+    """Per month partition: the path and modification time of each data file published."""
     months: dict[str, set[tuple[str, int]]] = {}
     view_text = lakehouse.served().view_text(f"{schema(table)}.{table}")
     schema_dir = lakehouse.schema_dir(schema(table))
     for file in published_files.published_files(schema_dir, table, view_text):
-        (month,) = (part for part in file.parts if part.startswith("order_month="))
+        (month,) = (part for part in file.parts if part.startswith(f"{column}="))
         months.setdefault(month, set()).add((str(file), file.stat().st_mtime_ns))
     return months
 
@@ -293,7 +299,7 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         "build", "--resource-type", "seed", "--resource-type", "model",
         "--resource-type", "snapshot",
         "--select", "+fct_orders", "+supplier_monthly_deliveries", "+revenue_by_nation_month",
-        "+supplier_delivery_performance", "+revenue_by_segment_month",
+        "+supplier_delivery_performance", "+revenue_by_segment_month", f"+{RELIABILITY}",
     )  # fmt: skip
     # revenue_by_nation_month is a microbatch model: its first build one batch from `begin`.
     assert microbatches(first) == ["1992-01"]
@@ -308,6 +314,8 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
         "--select",
         *INCREMENTAL,
         *HISTORY,
+        SHIPPED,
+        RELIABILITY,
     )
     # Without event times, the month of the latest order and the one before.
     assert microbatches(august_1) == ["1998-07", "1998-08"]
@@ -317,6 +325,7 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
             lh.dataset_dir / table / f"landing_date={LAST_DAY}" / "late.parquet"
         )
     before = {table: month_files(lh, table) for table in [*FACTS, *MONTHLY]}
+    shipped_before = month_files(lh, SHIPPED, "ship_month")
     views = [f"analytics_marts.{table}" for table in FACTS]
     served_before = lh.served().read(views)
     # With their data tests (those of these models alone: not every dimension is built here), and
@@ -326,8 +335,8 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
     # The staging orders too (a view, kept): the facts' row count against them runs, a test that
     # reads a view and must read every row.
     august_2 = lh.dbt(
-        "build", "--select", *INCREMENTAL, *HISTORY, "supplier_delivery_performance",
-        "stg_tpch__orders", "--indirect-selection", "cautious", *event_times,
+        "build", "--select", *INCREMENTAL, *HISTORY, "supplier_delivery_performance", SHIPPED,
+        RELIABILITY, "stg_tpch__orders", "--indirect-selection", "cautious", *event_times,
     )  # fmt: skip
     assert microbatches(august_2) == ["1998-07", "1998-08"]
     assert_views_serve_new_generations(served_before, lh.served(), views)
@@ -346,11 +355,24 @@ def test_day_by_day_equals_one_full_build(tmp_path: Path, raw_data: Path) -> Non
             month: 2 if month in changed else 1 for month in after
         }, table
     assert_tests_read_the_rebuilt_months(lh, changed)
+    # By ship month: the months the new and late orders ship in (July on) were rewritten, from
+    # the order months a line item shipped in them can have; the history before them was kept.
+    shipped_after = month_files(lh, SHIPPED, "ship_month")
+    rewritten = {
+        month for month in shipped_after if shipped_after[month] != shipped_before.get(month)
+    }
+    kept = shipped_after.keys() - rewritten
+    assert {"ship_month=1998-07-01", "ship_month=1998-08-01"} <= rewritten
+    assert max(kept) < min(rewritten) and min(rewritten) >= "ship_month=1998-03-01", rewritten
 
     day_by_day = fingerprint(lh, MARTS)
     assert_marts_agree_with_duckdb(lh)
+    assert reliability_score_differences(lh) == []
     assert_history_agrees_with_the_extracts(lh)
-    lh.dbt("run", "--full-refresh", "--select", *INCREMENTAL, "supplier_delivery_performance")
+    lh.dbt(
+        "run", "--full-refresh", "--select", *INCREMENTAL, "supplier_delivery_performance",
+        SHIPPED, RELIABILITY,
+    )  # fmt: skip
     assert fingerprint(lh, MARTS) == day_by_day
 
     # And both hold every raw line item, the late orders' included.

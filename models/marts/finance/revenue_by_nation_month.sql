@@ -1,4 +1,4 @@
-{{ config(**kept_by_order_month(batched=true)) }}
+{{ config(**kept_by_month(batched=true)) }}
 
 -- In microbatches of a month: dbt runs it once per month a run reaches, fct_order_items filtered
 -- to that month by its event_time (order_month), and the other months are kept.

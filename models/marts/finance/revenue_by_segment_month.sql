@@ -1,4 +1,4 @@
-{{ config(**kept_by_order_month()) }}
+{{ config(**kept_by_month()) }}
 
 -- By the market segment each customer had on the order date (dim_customer_history), not the one
 -- they have now. A new version holds from the latest extract's day on, which is in the months a
