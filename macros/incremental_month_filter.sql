@@ -31,10 +31,12 @@
     build, nothing (every row). `date_column`: the input's date (or month) that decides the row's
     month. `landed`: the input is a staging view over the raw feed, pruned to the landing partitions
     from that month on (nothing lands before its order date); generated data, with no landing
-    date, is read whole. -#}
-{% macro incremental_month_filter(date_column=none, landed=false, latest_column='order_date') -%}
+    date, is read whole. `latest_column` and `days_before`: as incremental_first_month takes them. -#}
+{% macro incremental_month_filter(
+    date_column=none, landed=false, latest_column='order_date', days_before=0
+) -%}
     {%- if is_incremental() -%}
-        {%- set first_month = incremental_first_month(latest_column) | trim -%}
+        {%- set first_month = incremental_first_month(latest_column, days_before) | trim -%}
         {%- set conditions = [] -%}
         {%- if date_column -%}
             {%- do conditions.append(date_column ~ ' >= ' ~ first_month) -%}

@@ -5,12 +5,14 @@
 -- reading them: counts, the pairs of late shipments in a row and the changes of commit delay
 -- within the month, and the month's first and last shipment for the pairs across months.
 -- An incremental run rebuilds the ship months from the latest one less var max_ship_delay_days
--- and var fact_lookback_days: the months fct_order_items rebuilt ship in those, and a line item
--- of an older order month ships at most var max_ship_delay_days after its order date.
+-- and var fact_lookback_days: the months fct_order_items rebuilt ship in those. Their line items
+-- were ordered at most var max_ship_delay_days before (a test holds every line item to it), so it
+-- reads the order months from the latest ship month less twice that, the lookback and a month
+-- (the first ship month is the first day of its month).
 
 {%- set max_ship_delay_days = var_days('max_ship_delay_days') | int %}
-{%- set first_month = incremental_first_month(
-    'ship_month', days_before=max_ship_delay_days) | trim %}
+{%- set first_ship_month = incremental_first_month('ship_month', max_ship_delay_days) | trim
+    if is_incremental() else "date '1900-01-01'" %}
 
 with
 
@@ -24,11 +26,14 @@ order_items as (
         is_late,
         trunc(ship_date, 'MM') as ship_month
     from {{ ref('fct_order_items') }}
-    {%- if is_incremental() %}
-    where
-        order_month >= trunc(date_sub({{ first_month }}, {{ max_ship_delay_days }}), 'MM')
-        and ship_date >= {{ first_month }}
-    {%- endif %}
+    {{ incremental_month_filter(
+        'order_month', latest_column='ship_month', days_before=2 * max_ship_delay_days + 31) }}
+),
+
+-- The ship months the run rebuilds, each with every line item shipped in it.
+shipped as (
+    select * from order_items
+    where ship_date >= {{ first_ship_month }}
 ),
 
 in_ship_order as (
@@ -38,7 +43,7 @@ in_ship_order as (
         lead(is_late) over by_ship_date as next_is_late,
         row_number() over by_ship_date as position_in_month,
         count(*) over (partition by supplier_key, ship_month) as shipments_in_month
-    from order_items
+    from shipped
     window by_ship_date as (
         partition by supplier_key, ship_month
         order by ship_date, order_key, line_number

@@ -39,7 +39,7 @@ def replace_once(old: str, new: str) -> Callable[[str], str]:
 
 # A Python model that raises before it reads anything.
 raise_first = replace_once(
-    "    items = dbt.ref(", "    raise RuntimeError('injected failure')\n    items = dbt.ref("
+    "    dbt.config(", "    raise RuntimeError('injected failure')\n    dbt.config("
 )
 
 
