@@ -297,6 +297,18 @@ class LakehouseSparkAdapter(SparkAdapter):
         return self.served_state.test_passed(test, graph, code)
 
     @available
+    def test_passed_on_kept_partitions(
+        self, test: dict, graph: dict, code: str, kept: list[str]
+    ) -> bool:
+        """Whether this data test last passed on a version of its incremental model that held the
+        partitions of generations `kept` as they are now: one no older than the newest of them (a
+        partition keeps its generation until a run rewrites it)."""
+        passed_on = self.served_state.passed_on(test, graph, code)
+        return bool(passed_on and passed_on.isdigit()) and all(
+            int(generation) <= int(passed_on) for generation in kept
+        )
+
+    @available
     def passing_test_result(self) -> agate.Table:
         """The one row a passing data test returns (failures, should_warn, should_error)."""
         return agate.Table(

@@ -239,6 +239,14 @@ class ServedState:
                 return False
         return bool(parents)
 
+    def passed_on(self, test: dict, graph: dict, code: str) -> str | None:
+        """The token of the version of its tested model that this test (its compiled `code`) last
+        passed on, as recorded on that model; None where none is (never run, or failed last)."""
+        node = graph["nodes"].get(test.get("attached_node") or "")
+        described = self.describe(node["relation_name"]) if node else None
+        record = (described.properties.get(TESTED, "") if described else "").split()
+        return record[0] if record and test_digest(code, test["config"]) in record[1:] else None
+
     def tested_records(self, outcomes: list[tuple[list[str], str, bool]], graph: dict) -> dict:
         """New TESTED records from the run's test outcomes (parents, digest, passed): per
         relation, {'relation', 'is_view', 'record'}, only where the record changes."""

@@ -55,8 +55,9 @@
 {#- The partitions of the test's incremental model that this run wrote (generation at least
     lakehouse_run_generation_id), as a predicate on its partition columns; `true` when the run
     rebuilt all of it (without listing partitions when its generation table is new in this run) or
-    none of it, or when the test also reads a view, a model that is not in generations or one that
-    this run rebuilt. -#}
+    none of it, when the test also reads a view, a model that is not in generations or one that
+    this run rebuilt, or when it has not passed on the partitions the run kept (never run, failed
+    last time, or some rewritten since by a run that did not test them). -#}
 {% macro lakehouse_rebuilt_partitions_predicate(test) %}
     {%- set since = lakehouse_run_generation_id() | int -%}
     {%- set found = {'tested': none} -%}
@@ -80,10 +81,18 @@
         {{ return('true') }}
     {%- endif -%}
     {%- set current = lakehouse_list_partition_generations(tested.table, tested.generation).current -%}
-    {%- set rebuilt = [] -%}
-    {%- for partition in current if partition.generation | int >= since -%}
-        {%- do rebuilt.append(partition) -%}
+    {%- set rebuilt, kept = [], [] -%}
+    {%- for partition in current -%}
+        {%- if partition.generation | int >= since -%}
+            {%- do rebuilt.append(partition) -%}
+        {%- else -%}
+            {%- do kept.append(partition.generation) -%}
+        {%- endif -%}
     {%- endfor -%}
-    {{ return('true' if rebuilt | length == current | length
+    {%- if kept and not adapter.test_passed_on_kept_partitions(
+            test, graph, test.compiled_code, kept) -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {{ return('true' if not kept
         else '(' ~ lakehouse_partitions_condition(rebuilt) ~ ')') }}
 {% endmacro %}
