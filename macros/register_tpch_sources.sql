@@ -13,9 +13,9 @@
             'location': dataset ~ '/' ~ source.identifier, 'columns': columns}) -%}
     {%- endfor -%}
     {#- External tables over the files, refreshed each run (raw_tables.py in the adapter). -#}
-    {%- set row_counts = adapter.register_raw_tables(sources[0].schema, raw) -%}
+    {%- set file_counts = adapter.register_raw_tables(sources[0].schema, raw) -%}
     {%- set scale = tpch_scale_label() -%}
-    {%- for source in sources if row_counts[source.identifier] == 0 -%}
+    {%- for source in sources if file_counts[source.identifier] == 0 -%}
         {{ exceptions.raise_compiler_error(
             "Raw TPC-H table '" ~ source.identifier ~ "' has no Parquet file in "
             ~ dataset ~ '/' ~ source.identifier ~ "/. Generate the data with `make data SCALE="

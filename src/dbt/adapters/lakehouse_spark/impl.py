@@ -8,11 +8,18 @@ from dbt.adapters.base import PythonJobHelper, available
 from dbt.adapters.base.impl import AdapterTrackingRelationInfo
 from dbt.adapters.spark.connections import SparkConnectionMethod
 from dbt.adapters.spark.impl import SparkAdapter
+from dbt_common.exceptions import DbtRuntimeError
 
 from dbt.adapters.lakehouse_spark import generations, microbatch_plan, raw_tables
 from dbt.adapters.lakehouse_spark.__version__ import version
 from dbt.adapters.lakehouse_spark.connections import ADAPTER_TYPE, LakehouseSparkConnectionManager
-from dbt.adapters.lakehouse_spark.landed import LANDED_TESTS, MARK, LandedTests, landed_marks
+from dbt.adapters.lakehouse_spark.landed import (
+    LANDED_TESTS,
+    MARK,
+    LandedTests,
+    landed_files,
+    landed_marks,
+)
 from dbt.adapters.lakehouse_spark.python_submissions import (
     ConnectPythonJobHelper,
     SessionPythonJobHelper,
@@ -66,67 +73,77 @@ class LakehouseSparkAdapter(SparkAdapter):
         elsewhere, so a path sent to it in SQL must not depend on dbt's working folder."""
         return str(Path(self.config.project_root).resolve() / path)
 
-    def _has_partition_folders(self, location: str, column: str) -> bool:
-        """Whether the Parquet files under `location` lie in `<column>=<value>/` folders, as Spark
-        discovers partitions; False for flat files, and for a folder that does not exist (the
-        caller names what is missing)."""
-        path = location.replace("`", "``")
-        try:
-            _, table = self.execute(f"select * from parquet.`{path}` limit 0", fetch=True)
-        except Exception:  # noqa: BLE001 - any failure to read means no partition folders here
-            return False
-        return column in table.column_names
-
     # --- raw tables (raw_tables.py) --------------------------------------------------------------
 
     @available
     def register_raw_tables(self, schema: str, sources: list[dict]) -> dict[str, int]:
         """Registers each source ({'identifier', 'location', 'columns': ["name type", ...]}) over
-        its files, records their fingerprint on it where it changed; returns the row count of
-        each identifier."""
+        its files, records their fingerprint on it where it changed; returns the number of files
+        of each identifier (0 where its folder is missing)."""
         self.execute(f"create schema if not exists {schema}")
         registered = {row[1] for row in self._rows(f"show tables in {schema}")}
-        tables = {}
+        relations = {source["identifier"]: f"{schema}.{source['identifier']}" for source in sources}
+        files = self._list_raw_files(
+            {relations[source["identifier"]]: source["location"] for source in sources}
+        )
         for source in sources:
-            columns = tuple(source["columns"])
-            landed = f"{raw_tables.LANDING_COLUMN} date" in columns and self._has_partition_folders(
-                source["location"], raw_tables.LANDING_COLUMN
+            relation = relations[source["identifier"]]
+            self._register_raw_table(
+                relation, source, files[relation], source["identifier"] in registered
             )
-            table = raw_tables.RawTable(
-                f"{schema}.{source['identifier']}", columns, source["location"], landed
-            )
-            described = (
-                self.served_state.describe(table.relation)
-                if source["identifier"] in registered
-                else None
-            )
-            if table.matches(described):
-                statements = table.refresh()
-            else:
-                statements = table.creation()
-                self.served_state.forget()  # a description read so far may be of the old table
-            for statement in statements:
-                self.execute(statement)
-            tables[source["identifier"]] = table
-        files: dict[str, list[tuple]] = {table.relation: [] for table in tables.values()}
-        for relation, *file in self._rows(raw_tables.files_query(tables.values())):
-            files[relation].append(tuple(file))
-        for relation, listed in files.items():
-            self._record_raw_files(relation, sorted(listed))
-        return {
-            identifier: sum(row[3] for row in files[table.relation])
-            for identifier, table in tables.items()
-        }
+        return {identifier: len(files[relation]) for identifier, relation in relations.items()}
 
-    def _record_raw_files(self, relation: str, files: list[tuple]) -> None:
-        """Records the fingerprint of a raw table's files (path, size, modification time) on it
-        when it changed."""
-        paths = [row[:3] for row in files]
-        self.landed_tests.register(relation, paths)
+    def _register_raw_table(
+        self, relation: str, source: dict, listed: list[tuple], registered: bool
+    ) -> None:
+        """Creates the table, or brings a matching one up to its `listed` files; records their
+        fingerprint."""
+        columns = tuple(source["columns"])
+        on_disk = landed_files(listed)
+        landed = (
+            f"{raw_tables.LANDING_COLUMN} date" in columns
+            and on_disk is not None
+            and on_disk.column == raw_tables.LANDING_COLUMN
+        )
+        table = raw_tables.RawTable(relation, columns, source["location"], landed)
+        described = self.served_state.describe(relation) if registered else None
+        fingerprint = digest(listed)
+        if table.matches(described):
+            statements = table.refresh(
+                on_disk,
+                registered=self._partitions(relation) if landed else (),
+                changed=described.properties.get(FILES) != fingerprint,
+            )
+        else:
+            statements = table.creation(on_disk)
+            self.served_state.forget()  # a description read so far may be of the old table
+        for statement in statements:
+            self.execute(statement)
+        self.landed_tests.register(relation, listed)
         described = self.served_state.describe(relation)
-        fingerprint = digest(paths)
         if described is not None and described.properties.get(FILES) != fingerprint:
             self._keep_property(relation, FILES, fingerprint, is_view=False)
+
+    def _list_raw_files(self, locations: dict[str, str]) -> dict[str, list[tuple]]:
+        """The files (path, size, modification time) under each relation's location, sorted; none
+        where the folder does not exist."""
+        files: dict[str, list[tuple]] = {relation: [] for relation in locations}
+        listed = []
+        for relation, location in locations.items():
+            try:
+                self.execute(raw_tables.listing_view(relation, location))
+            except DbtRuntimeError as error:
+                if "PATH_NOT_FOUND" not in str(error):
+                    raise
+            else:
+                listed.append(relation)
+        for relation, *file in self._rows(raw_tables.files_query(listed)) if listed else []:
+            files[relation].append(tuple(file))
+        return {relation: sorted(rows) for relation, rows in files.items()}
+
+    def _partitions(self, relation: str) -> list[str]:
+        """The partitions the catalog has of a table ("column=value")."""
+        return [row[0] for row in self._rows(f"show partitions {relation}")]
 
     # --- what the catalog serves, for builds that do only what changed (served_state.py) -------
 

@@ -1,8 +1,10 @@
 """Raw files registered as external tables at the start of each run, in as few statements as the
-catalog allows: a table is created only when it is missing or registered otherwise (another data
-folder, layout or column list), then refreshed so that the run sees the files landed since; the
-files of every table are listed in one query (one Spark job), which gives each table's fingerprint
-(what reads it builds again if it changes) and its row count.
+catalog allows. The files of every table are listed first, in one query that opens no file
+(Spark's binaryFile source without its content column reads the folders only: its cost grows with
+the number of files, not of rows); the listing gives each table's fingerprint (what reads it builds
+again if it changes) and its layout. A table is then created only when it is missing or registered
+otherwise (another data folder, layout or column list), and brought up to its files where they
+changed: landing partitions synchronized, cached file listings dropped.
 
 The files are the truth: a table is external, so dropping it keeps them. A folder of landing
 folders (the daily feed) is registered partitioned by its landing date, which a build that wants
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dbt.adapters.lakehouse_spark.generations import sql_string
+from dbt.adapters.lakehouse_spark.landed import Landed
 from dbt.adapters.lakehouse_spark.served_state import Described
 
 LANDING_COLUMN = "landing_date"
@@ -33,7 +36,7 @@ class RawTable:
             and described.location in (self.location, f"file:{self.location}")
         )
 
-    def creation(self) -> list[str]:
+    def creation(self, files: Landed | None) -> list[str]:
         layout = (
             f"partitioned by ({LANDING_COLUMN}) "
             if self.landed
@@ -44,20 +47,37 @@ class RawTable:
         return [
             f"drop table if exists {self.relation}",
             create + sql_string(self.location),
-            *self.refresh(),
+            *self.refresh(files, registered=(), changed=False),
         ]
 
-    def refresh(self) -> list[str]:
-        """Partitions landed since are added to the catalog; cached file listings dropped."""
-        if self.landed:
+    def refresh(self, files: Landed | None, registered: Iterable[str], changed: bool) -> list[str]:
+        """What brings the catalog up to the files: the partitions synchronized with the landing
+        folders (Spark's `repair table`, which also drops the cached listings) where those on disk
+        are not the `registered` ones (the catalog's "column=value" names); else the cached file
+        listings dropped where the files `changed`. Nothing when nothing did."""
+        on_disk = {f"{files.column}={value}" for value in files.partitions} if files else set()
+        if self.landed and on_disk != set(registered):
             return [f"repair table {self.relation} sync partitions"]
-        return [f"refresh table {self.relation}"]
+        return [f"refresh table {self.relation}"] if changed else []
 
 
-def files_query(tables: Iterable[RawTable]) -> str:
-    """Every file of every table (path, size, modification time) with its row count."""
+def listing(relation: str) -> str:
+    """The temporary view that lists a table's files."""
+    return relation.replace(".", "__") + "__files"
+
+
+def listing_view(relation: str, location: str) -> str:
+    """Every file under the location (path, size, modification time), hidden ones left out as a
+    table leaves them; a missing folder fails with PATH_NOT_FOUND."""
+    return (
+        f"create or replace temporary view {listing(relation)} using binaryFile "
+        f"options (path {sql_string(location)}, recursiveFileLookup 'true')"
+    )
+
+
+def files_query(relations: Iterable[str]) -> str:
+    """Every file of every table (relation, path, size, modification time), from the listings."""
     return "\nunion all\n".join(
-        f"select {sql_string(table.relation)}, _metadata.file_path, _metadata.file_size, "
-        f"_metadata.file_modification_time, count(*) from {table.relation} group by all"
-        for table in tables
+        f"select {sql_string(relation)}, path, length, modificationTime from {listing(relation)}"
+        for relation in relations
     )
