@@ -193,6 +193,19 @@ class LakehouseSparkAdapter(SparkAdapter):
         return ""
 
     @available
+    def partition_names(self, table, once_per_run: bool = False) -> list[str]:
+        """The partitions of a generation table ("column=value/.../generation=id"). With
+        once_per_run, listed once in the run and then remembered: for the data tests of an
+        incremental model, which read its table after the model's node has written it, when
+        nothing writes it again in the run (each of a model's tests used to list it again)."""
+        if not once_per_run:
+            return self._partitions(str(table))
+        listed = self.__dict__.setdefault("_partitions_listed_for_tests", {})
+        if str(table) not in listed:
+            listed[str(table)] = self._partitions(str(table))
+        return listed[str(table)]
+
+    @available
     def generation_table(self, relation, generation: str):
         """The relation of one generation table of the model."""
         identifier = generations.table_name(relation.identifier, generation)

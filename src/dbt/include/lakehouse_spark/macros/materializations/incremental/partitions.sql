@@ -4,19 +4,21 @@
 
 {#- The partitions of a generation table (show partitions), split into the current ones (per
     partition, the latest generation not above up_to; with every_generation, all of those not
-    above up_to, as an appending model serves them) and the others. -#}
-{% macro lakehouse_list_partition_generations(table, up_to, every_generation=false) %}
+    above up_to, as an appending model serves them) and the others. A data test lists its
+    model's table once per run (adapter.partition_names). -#}
+{% macro lakehouse_list_partition_generations(table, up_to, every_generation=false,
+        for_tests=false) %}
     {%- set column = adapter.generation_column() -%}
     {%- set latest = {} -%}
     {%- set partitions = [] -%}
-    {%- for row in run_query('show partitions ' ~ table) -%}
-        {%- if '%' in row[0] -%}
+    {%- for name in adapter.partition_names(table, for_tests) -%}
+        {%- if '%' in name -%}
             {{ exceptions.raise_compiler_error(
-                'Partition ' ~ row[0] ~ ' of ' ~ table ~ ' has an escaped value: incremental '
+                'Partition ' ~ name ~ ' of ' ~ table ~ ' has an escaped value: incremental '
                 ~ 'models take partition values without special characters '
                 ~ '(dates, numbers, words).') }}
         {%- endif -%}
-        {%- set parts = row[0].split('/') -%}
+        {%- set parts = name.split('/') -%}
         {%- set values = [] -%}
         {%- for part in parts[:-1] -%}
             {%- do values.append(part.split('=', 1)) -%}

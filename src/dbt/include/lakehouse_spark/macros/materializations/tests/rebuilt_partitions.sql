@@ -80,7 +80,8 @@
         or tested.table_generation | int >= since -%}
         {{ return('true') }}
     {%- endif -%}
-    {%- set current = lakehouse_list_partition_generations(tested.table, tested.generation).current -%}
+    {%- set current = lakehouse_list_partition_generations(
+        tested.table, tested.generation, for_tests=true).current -%}
     {%- set rebuilt, kept = [], [] -%}
     {%- for partition in current -%}
         {%- if partition.generation | int >= since -%}
