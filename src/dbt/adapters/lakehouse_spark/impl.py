@@ -1,5 +1,6 @@
 """The adapter: dbt-spark's SparkAdapter, its connection manager and Python submission methods."""
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -57,6 +58,12 @@ class LakehouseSparkAdapter(SparkAdapter):
     dbt-spark's Databricks methods with `submission_method`."""
 
     ConnectionManager = LakehouseSparkConnectionManager
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Partitions of generation tables as their data tests listed them in this run.
+        self._listed_for_tests: dict[str, list[str]] = {}
+        self._listing_for_tests = threading.Lock()
 
     @property
     def default_python_submission_method(self) -> str:
@@ -200,10 +207,11 @@ class LakehouseSparkAdapter(SparkAdapter):
         nothing writes it again in the run (each of a model's tests used to list it again)."""
         if not once_per_run:
             return self._partitions(str(table))
-        listed = self.__dict__.setdefault("_partitions_listed_for_tests", {})
-        if str(table) not in listed:
-            listed[str(table)] = self._partitions(str(table))
-        return listed[str(table)]
+        # A model's tests start together on dbt's threads: one lists, the others wait for it.
+        with self._listing_for_tests:
+            if str(table) not in self._listed_for_tests:
+                self._listed_for_tests[str(table)] = self._partitions(str(table))
+            return self._listed_for_tests[str(table)]
 
     @available
     def generation_table(self, relation, generation: str):
