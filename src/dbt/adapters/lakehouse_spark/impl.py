@@ -204,7 +204,7 @@ class LakehouseSparkAdapter(SparkAdapter):
         """The partitions of a generation table ("column=value/.../generation=id"). With
         once_per_run, listed once in the run and then remembered: for the data tests of an
         incremental model, which read its table after the model's node has written it, when
-        nothing writes it again in the run (each of a model's tests used to list it again)."""
+        nothing writes it again in the run. Never for a materialization: it lists before it writes."""
         if not once_per_run:
             return self._partitions(str(table))
         # A model's tests start together on dbt's threads: one lists, the others wait for it.

@@ -7,11 +7,11 @@
     above up_to, as an appending model serves them) and the others. A data test lists its
     model's table once per run (adapter.partition_names). -#}
 {% macro lakehouse_list_partition_generations(table, up_to, every_generation=false,
-        for_tests=false) %}
+        once_per_run=false) %}
     {%- set column = adapter.generation_column() -%}
     {%- set latest = {} -%}
     {%- set partitions = [] -%}
-    {%- for name in adapter.partition_names(table, for_tests) -%}
+    {%- for name in adapter.partition_names(table, once_per_run) -%}
         {%- if '%' in name -%}
             {{ exceptions.raise_compiler_error(
                 'Partition ' ~ name ~ ' of ' ~ table ~ ' has an escaped value: incremental '

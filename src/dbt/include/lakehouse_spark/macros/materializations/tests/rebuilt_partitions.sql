@@ -81,7 +81,7 @@
         {{ return('true') }}
     {%- endif -%}
     {%- set current = lakehouse_list_partition_generations(
-        tested.table, tested.generation, for_tests=true).current -%}
+        tested.table, tested.generation, once_per_run=true).current -%}
     {%- set rebuilt, kept = [], [] -%}
     {%- for partition in current -%}
         {%- if partition.generation | int >= since -%}
