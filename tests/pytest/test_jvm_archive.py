@@ -1,6 +1,7 @@
 """The embedded target's JVM. The class archive of `make venv` (lakehouse.spark.jvm_archive): started with
 the options dbt's gets, it maps Spark's classes from it; a damaged archive is checked and left aside,
-and the JVM starts as without it. Its compiler: C1 alone below SF 1, the JVM's default from SF 1 up."""
+and the JVM starts as without it. Its compiler: C1 alone below SF 1, and from SF 1 up in commands
+on a warehouse built before that are no full refresh; else the JVM's default."""
 
 import subprocess
 import sys
@@ -68,17 +69,33 @@ def test_dbts_embedded_spark_starts_with_the_archive(archive: Path) -> None:
     assert "spark.driver.extraJavaOptions" not in server.server_side_parameters
 
 
-# The profile's compiler options below SF 1 (SPARK_JIT_OPTIONS' default there).
+# The quick compiler's option: the profile's below SF 1, the adapter's in everyday builds.
 QUICK_JIT = "-XX:TieredStopAtLevel=1"
 
 
-@pytest.mark.parametrize(("scale", "quick"), [(0.01, True), (1, False)])
-def test_dbts_embedded_jvm_compiles_with_c1_alone_below_sf_1(
-    tmp_path: Path, archive: Path, scale: float, quick: bool
+@pytest.mark.parametrize(("scale", "quick"), [(0.01, [True]), (1, [False, True])])
+def test_dbts_embedded_jvm_compiles_with_c1_alone_below_sf_1_and_on_a_built_warehouse(
+    tmp_path: Path, archive: Path, scale: float, quick: list[bool]
 ) -> None:
-    # The Java options the running session was started with, as dbt rendered the profile.
+    """The Java options each running session was started with, as dbt rendered the profile and
+    the adapter added to it: from SF 1 the first command (no metastore yet) keeps the JVM's
+    default, the next one, on the warehouse the first made, runs C1 alone."""
     lakehouse = Lakehouse(root=tmp_path, data_dir=tmp_path / "tpch", scale=scale)
-    (row,) = lakehouse.show("select '${spark.driver.extraJavaOptions}' as java_options")
-    options = row["java_options"].split()
-    assert (QUICK_JIT in options) == quick, options
-    assert f"-XX:SharedArchiveFile={archive}" in options, options
+    for expected in quick:
+        (row,) = lakehouse.show("select '${spark.driver.extraJavaOptions}' as java_options")
+        options = row["java_options"].split()
+        assert (QUICK_JIT in options) == expected, options
+        assert f"-XX:SharedArchiveFile={archive}" in options, options
+
+
+def test_only_everyday_builds_of_a_built_warehouse_get_the_quick_compiler(tmp_path: Path) -> None:
+    home = f"-Dderby.system.home={tmp_path}"
+    conf = {"spark.driver.extraJavaOptions": home}
+    everyday = jvm_options.everyday_jit_options
+    assert everyday(conf, {}, full_refresh=False) == ""  # a first build: no metastore yet
+    (tmp_path / "metastore_db").mkdir()
+    assert everyday(conf, {}, full_refresh=False) == jvm_options.QUICK_JIT
+    assert everyday(conf, {}, full_refresh=True) == ""  # reads the history again
+    assert everyday(conf, {"SPARK_JIT_OPTIONS": ""}, full_refresh=False) == ""  # the user's
+    chosen = {"spark.driver.extraJavaOptions": f"{home} {jvm_options.QUICK_JIT}"}
+    assert everyday(chosen, {}, full_refresh=False) == ""  # the profile's, below SF 1

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from dbt.adapters.lakehouse_spark.jvm_options import QUICK_JIT
 from lakehouse import settings
 
 
@@ -54,15 +55,12 @@ def conf(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     return {knob.spark_property: settings.get(knob.env, environ) for knob in KNOBS}
 
 
-# Below SF 1 a build is hundreds of short queries, and the JVM's optimising compiler (C2) costs more
-# than it saves: the quick compiler alone, with room for its code (docs/benchmark.md).
-QUICK_JIT = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m"
-
-
 def jit_options(environ: Mapping[str, str] = os.environ) -> str:
     """Java compiler options of a Spark JVM: SPARK_JIT_OPTIONS when set (empty: the JVM's
     default), else QUICK_JIT below SF 1 (TPCH_SCALE, default 0.01) and the default from SF 1 up.
-    The embedded profile renders the same rule."""
+    The embedded profile renders the same rule; on a warehouse built before, the adapter gives
+    dbt's embedded JVM QUICK_JIT from SF 1 up too, but in full refreshes (jvm_options); a server,
+    long-running, repays C2 over the commands it serves."""
     if "SPARK_JIT_OPTIONS" in environ:
         return environ["SPARK_JIT_OPTIONS"]
     return QUICK_JIT if float(settings.get("TPCH_SCALE", environ)) < 1 else ""

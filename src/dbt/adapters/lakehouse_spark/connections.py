@@ -18,6 +18,7 @@ from dbt.adapters.spark.connections import (
     SparkConnectionMethod,
     SparkCredentials,
 )
+from dbt.flags import get_flags
 from dbt_common.exceptions import DbtConfigError, DbtRuntimeError
 from thrift.transport.TTransport import TTransportException
 
@@ -60,9 +61,14 @@ class LakehouseSparkCredentials(SparkCredentials):
         # Likewise an unset LAKEHOUSE_CONNECT_URL: the URL is made from host and port.
         if not self.connect_url:
             self.connect_url = None
-        # The embedded Spark's JVM starts from the class archive of `make venv`, if there is one.
+        # The embedded Spark's JVM starts from the class archive of `make venv`, if there is one,
+        # and keeps to the quick compiler in everyday builds.
         if self.method == SparkConnectionMethod.SESSION:
-            jvm_options.add_java_options(self.server_side_parameters, jvm_options.java_options())
+            parameters = self.server_side_parameters
+            full_refresh = bool(getattr(get_flags(), "FULL_REFRESH", False))
+            jit = jvm_options.everyday_jit_options(parameters, os.environ, full_refresh)
+            for options in (jvm_options.java_options(), jit):
+                jvm_options.add_java_options(parameters, options)
 
     @property
     def type(self) -> str:
