@@ -59,7 +59,7 @@ def jit_options(environ: Mapping[str, str] = os.environ) -> str:
     """Java compiler options of a Spark JVM: SPARK_JIT_OPTIONS when set (empty: the JVM's
     default), else QUICK_JIT below SF 1 (TPCH_SCALE, default 0.01) and the default from SF 1 up.
     The embedded profile renders the same rule; on a warehouse built before, the adapter gives
-    dbt's embedded JVM QUICK_JIT from SF 1 up too, but in full refreshes (jvm_options); a server,
+    dbt's embedded JVM QUICK_JIT from SF 1 up too, except in full refreshes (jvm_options); a server,
     long-running, repays C2 over the commands it serves."""
     if "SPARK_JIT_OPTIONS" in environ:
         return environ["SPARK_JIT_OPTIONS"]
